@@ -1,0 +1,57 @@
+import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
+import type { Plugin } from '../../shared/cli/run-plugin.js';
+import type { Io } from '../../shared/cli/io.js';
+
+export interface NetcheckArgs extends CommonArgs {
+  output: OutputFormat;
+  dump?: string;
+  saveBundle?: string;
+  ssh: boolean;
+  wait: boolean;
+  timeout: string;
+  /** `iptables NODE`: the iptables view instead of the verdict. */
+  iptablesNode?: string;
+  service?: string;
+  sshArgs: Record<string, unknown>;
+}
+
+const usage = 'kubectl netcheck [--dump DIR | --ssh] [-o text|json|yaml] [--wait [--timeout D]]\n       kubectl netcheck iptables NODE [--service NS/NAME]';
+
+async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
+  const parser = newParser('netcheck', argv)
+    .usage(`$0: where is the container network setup stuck, and why?\n\nUsage:\n  ${usage}`)
+    .command('$0', 'Verdict, findings and next commands')
+    .command('iptables <node>', 'The node\'s iptables rules grouped by who added them (kubelet, kube-proxy, CNI)', (y) =>
+      y.positional('node', { type: 'string', describe: 'Node name' }))
+    .option('output', outputOption)
+    .option('dump', { type: 'string', describe: 'Read a `kubectl cluster-info dump --output-directory` folder instead of the live cluster' })
+    .option('ssh', { type: 'boolean', default: false, describe: 'Also collect facts from every node over SSH' })
+    .option('save-bundle', { type: 'string', describe: 'Write what was collected to DIR, in the layout --dump reads' })
+    .option('wait', { type: 'boolean', default: false, describe: 'Watch until the container network is ready' })
+    .option('timeout', { type: 'string', default: '5m', describe: 'With --wait: give up after this long' })
+    .option('service', { type: 'string', describe: 'With iptables: trace NS/NAME through KUBE-SERVICES to its endpoints' })
+    .example('$0', 'Check the current cluster')
+    .example('$0 --ssh', 'Also read CNI files, sysctls and journals on each node')
+    .example('$0 --dump ./dump', 'Diagnose a folder written by kubectl cluster-info dump --output-directory=./dump')
+    .example('$0 --wait --timeout 10m', 'Wait for the container network after applying a CNI')
+    .example('$0 iptables kube-node-1 --service kube-system/kube-dns', 'Who wrote which rules, and the kube-dns service path')
+    .epilogue('Exit codes: 0 all OK, 1 problems found, 2 usage error, 3 could not check.');
+  const args = await parser.parseAsync();
+  if (answeredByParser(args)) return undefined;
+  const [first] = args._;
+  return {
+    ...(args as unknown as NetcheckArgs),
+    iptablesNode: first === 'iptables' ? String((args as { node?: string }).node) : undefined,
+    sshArgs: args as Record<string, unknown>,
+  };
+}
+
+export const netcheck: Plugin<NetcheckArgs> = {
+  name: 'netcheck',
+  usage,
+  parse,
+  async run(args: NetcheckArgs, io: Io) {
+    const { runNetcheck } = await import('./run.js');
+    return runNetcheck(args, io);
+  },
+};

@@ -1,0 +1,34 @@
+import { asPluginError, ExitCode, UsageError } from './errors.js';
+import { paint, processIo, type Io } from './io.js';
+
+/** What each plugin supplies: a parser (yargs only) and a runner (complete, validate, run). */
+export interface Plugin<A> {
+  name: string;
+  /** The synopsis printed under a usage error. */
+  usage: string;
+  /** Parses argv; undefined when the parser answered by itself (--help, --version). */
+  parse(argv: string[]): Promise<A | undefined>;
+  run(args: A, io: Io): Promise<number>;
+}
+
+/** The only place that prints errors and decides the exit code. */
+export async function runPlugin<A>(plugin: Plugin<A>, argv: string[], io: Io = processIo(argv.includes('--no-color'))): Promise<number> {
+  try {
+    const args = await plugin.parse(argv);
+    if (args === undefined) return ExitCode.ok;
+    return await plugin.run(args, io);
+  } catch (thrown) {
+    const error = asPluginError(thrown);
+    io.err.write(`${paint(io, 'red', 'error:')} ${error.message}\n`);
+    if (error.hint) io.err.write(`hint: ${error.hint}\n`);
+    if (error instanceof UsageError) {
+      io.err.write(`Usage: ${plugin.usage}\nSee 'kubectl ${plugin.name} --help' for more.\n`);
+    }
+    if (argv.includes('-v') || argv.includes('--verbose')) {
+      for (let cause = error.cause; cause; cause = (cause as Error).cause) {
+        io.err.write(`cause: ${String((cause as Error).stack ?? cause)}\n`);
+      }
+    }
+    return error.exitCode;
+  }
+}
