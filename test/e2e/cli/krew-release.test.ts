@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -90,3 +90,22 @@ describe('rendered krew index', () => {
     }
   });
 });
+
+// The arm64 binary comes from the same recipe; run it under qemu-user where Debian's
+// qemu-user-static and the aarch64 C/C++ runtimes are installed (.ci/run installs them).
+const qemu = '/usr/bin/qemu-aarch64-static';
+const arm64Sysroot = '/usr/aarch64-linux-gnu';
+const canRunArm64 = fs.existsSync(qemu) && fs.existsSync(path.join(arm64Sysroot, 'lib', 'libstdc++.so.6'));
+
+(canRunArm64 ? it : it.skip)('the linux-arm64 archive holds a working binary (run under qemu-user)', () => {
+  const archive = fs.readdirSync(path.join(out, 'release')).find((f) => f.endsWith('_linux_arm64.tar.gz'))!;
+  const dir = fs.mkdtempSync(path.join(out, 'arm64-'));
+  execFileSync('tar', ['-xzf', path.join(out, 'release', archive), '-C', dir]);
+  fs.copyFileSync(path.join(dir, 'kubectl-netcheck'), path.join(dir, 'kubectl-tap'));
+  const env = { ...process.env, QEMU_LD_PREFIX: arm64Sysroot };
+  const version = spawnSync(qemu, [path.join(dir, 'kubectl-netcheck'), '--version'], { env, encoding: 'utf8' });
+  expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  const usage = spawnSync(qemu, [path.join(dir, 'kubectl-tap'), 'web-0', '--bogus'], { env, encoding: 'utf8' });
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toContain('Usage: kubectl tap');
+}, 120_000);
