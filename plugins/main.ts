@@ -20,6 +20,8 @@ function startedAs(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Deprecation notices from bundled libraries (punycode, via node-fetch) mean nothing to a kubectl user.
+  process.noDeprecation = true;
   // `--version` alone needs no parser: answer before loading anything.
   if (argv.length === 1 && argv[0] === '--version') {
     process.stdout.write(`${VERSION}\n`);

@@ -1,8 +1,9 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import type { Plugin } from '../../shared/cli/run-plugin.js';
 import type { Io } from '../../shared/cli/io.js';
+import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
-export interface NetcheckArgs extends CommonArgs {
+export interface NetcheckArgs extends CommonArgs, SshArgs {
   output: OutputFormat;
   dump?: string;
   saveBundle?: string;
@@ -12,13 +13,12 @@ export interface NetcheckArgs extends CommonArgs {
   /** `iptables NODE`: the iptables view instead of the verdict. */
   iptablesNode?: string;
   service?: string;
-  sshArgs: Record<string, unknown>;
 }
 
 const usage = 'kubectl netcheck [--dump DIR | --ssh] [-o text|json|yaml] [--wait [--timeout D]]\n       kubectl netcheck iptables NODE [--service NS/NAME]';
 
 async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
-  const parser = newParser('netcheck', argv)
+  const parser = addSshOptions(newParser('netcheck', argv))
     .usage(`$0: where is the container network setup stuck, and why?\n\nUsage:\n  ${usage}`)
     .command('$0', 'Verdict, findings and next commands')
     .command('iptables <node>', 'The node\'s iptables rules grouped by who added them (kubelet, kube-proxy, CNI)', (y) =>
@@ -42,7 +42,6 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
   return {
     ...(args as unknown as NetcheckArgs),
     iptablesNode: first === 'iptables' ? String((args as { node?: string }).node) : undefined,
-    sshArgs: args as Record<string, unknown>,
   };
 }
 

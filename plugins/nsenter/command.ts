@@ -2,8 +2,9 @@ import { newParser, outputOption, answeredByParser, type CommonArgs, type Output
 import { UsageError } from '../../shared/cli/errors.js';
 import type { Plugin } from '../../shared/cli/run-plugin.js';
 import type { Io } from '../../shared/cli/io.js';
+import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
-export interface NsenterArgs extends CommonArgs {
+export interface NsenterArgs extends CommonArgs, SshArgs {
   pod: string;
   container?: string;
   ns: string;
@@ -13,13 +14,12 @@ export interface NsenterArgs extends CommonArgs {
   dryRun: boolean;
   output: OutputFormat;
   command: string[];
-  raw: Record<string, unknown>;
 }
 
 const usage = 'kubectl nsenter POD [-n NS] [-c CONTAINER] [--ns net,mnt,pid,uts,ipc] -- CMD [ARGS...]\n       kubectl nsenter POD --ifaces [-o json]';
 
 async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
-  const args = await newParser('nsenter', argv)
+  const args = await addSshOptions(newParser('nsenter', argv))
     .usage(`$0: run a command in a pod's namespaces on its node, over SSH\n\nUsage:\n  ${usage}`)
     .command('$0 <pod>', 'Run CMD (after --) in the pod\'s namespaces', (y) => y.positional('pod', { type: 'string', describe: 'Pod name' }))
     .option('container', { alias: 'c', type: 'string', describe: 'Container whose process to enter (default: the first)' })
@@ -35,7 +35,7 @@ async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
     .parseAsync();
   if (answeredByParser(args)) return undefined;
   const command = ((args as { '--'?: unknown[] })['--'] ?? []).map(String);
-  const parsed = { ...(args as unknown as NsenterArgs), command, raw: args as Record<string, unknown> };
+  const parsed = { ...(args as unknown as NsenterArgs), command };
   if (!parsed.ifaces && command.length === 0) {
     throw new UsageError('no command given: put it after --, like: kubectl nsenter POD -- ip addr', 'or use --ifaces for the interface map');
   }

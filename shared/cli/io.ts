@@ -1,7 +1,9 @@
+import type { Writable } from 'node:stream';
+
 /** Where a plugin writes: results to out, progress and diagnostics to err. */
 export interface Io {
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
+  out: Writable;
+  err: Writable;
   /** Colour allowed: stdout is a TTY, no --no-color, no NO_COLOR. */
   color: boolean;
   /** stderr is a TTY: spinners allowed. */

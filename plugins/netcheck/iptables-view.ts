@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PluginError } from '../../shared/cli/errors.js';
+import type { Io } from '../../shared/cli/io.js';
+import { parseIptablesSave, rulesMentioningCidr, summarizeByOwner, type IptablesDump } from '../../shared/net/iptables.js';
+import { traceService, type ServiceTrace } from '../../shared/net/iptables-trace.js';
+import type { NetcheckArgs } from './command.js';
+
+/** The iptables view as data: what -o json/yaml print and the text view renders. */
+export interface IptablesView {
+  node: string;
+  podCidr: string;
+  owners: ReturnType<typeof summarizeByOwner>;
+  podCidrRules: { table: string; chain: string; rule: string }[];
+  warnings: string[];
+  service?: ServiceTrace;
+}
+
+export function buildIptablesView(node: string, dump: IptablesDump, podCidr: string, service?: string): IptablesView {
+  return {
+    node,
+    podCidr,
+    owners: summarizeByOwner(dump).filter((o) => o.owner !== 'builtin' || o.rules > 0),
+    podCidrRules: rulesMentioningCidr(dump, podCidr).map((r) => ({ table: r.table, chain: r.chain, rule: r.text })),
+    warnings: dump.warnings,
+    ...(service && { service: traceService(dump, service) }),
+  };
+}
+
+export function renderIptablesView(view: IptablesView): string {
+  const lines = [`iptables on node ${view.node}, chains by who added them:`];
+  for (const o of view.owners) {
+    lines.push(`  ${o.owner.padEnd(11)} ${String(o.chains.length).padStart(3)} chains ${String(o.rules).padStart(5)} rules  ${o.chains.slice(0, 6).join(' ')}${o.chains.length > 6 ? ' ...' : ''}`);
+  }
+  lines.push('', `FORWARD/POSTROUTING rules for the pod CIDR ${view.podCidr}:`);
+  if (view.podCidrRules.length === 0) lines.push('  none (pod traffic relies on the chains\' default policy)');
+  for (const r of view.podCidrRules) lines.push(`  ${r.table}: ${r.rule}`);
+  for (const w of view.warnings) lines.push(`warning: ${w}`);
+  if (view.service) {
+    const s = view.service;
+    lines.push('', `service ${s.service}: ${s.complete ? 'KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP -> DNAT complete' : 'path BROKEN'}`);
+    for (const p of s.ports) {
+      lines.push(`  ${p.portName} ${p.clusterIp ?? '?'} -> ${p.serviceChain ?? '(no KUBE-SVC chain)'}`);
+      for (const e of p.endpoints) lines.push(`    -> ${e.chain} -> DNAT ${e.dnatTo ?? '(none)'}`);
+    }
+    for (const m of s.missing) lines.push(`  missing: ${m}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `kubectl netcheck iptables NODE`: from a bundle with --dump, else over SSH. */
+export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<number> {
+  const node = args.iptablesNode!;
+  let text: string;
+  let podCidr = '10.244.0.0/16';
+  if (args.dump) {
+    const file = path.join(args.dump, 'nodes', node, 'iptables-save.txt');
+    if (!fs.existsSync(file)) throw new PluginError(`no iptables-save.txt for node ${node} in ${args.dump}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
+    text = fs.readFileSync(file, 'utf8');
+  } else {
+    const { connectKube } = await import('../../shared/kube/kube-client.js');
+    const { getText } = await import('../../shared/kube/raw-get.js');
+    const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
+    const kube = await connectKube(args, io.env);
+    const nodeObject = JSON.parse(await kube.call({ verb: 'get', resource: 'nodes', name: node }, () =>
+      getText(kube.config, `/api/v1/nodes/${encodeURIComponent(node)}`)));
+    podCidr = clusterCidrOf(nodeObject.spec?.podCIDR) ?? podCidr;
+    const pool = openNodeShells(args, io);
+    try {
+      text = await (await pool.shell(nodeObject)).run(['iptables-save'], { sudo: true });
+    } finally {
+      await pool.closeAll();
+    }
+  }
+  const view = buildIptablesView(node, parseIptablesSave(text), podCidr, args.service);
+  io.out.write(args.output === 'json' ? `${JSON.stringify(view, null, 2)}\n` : args.output === 'yaml' ? (await import('js-yaml')).dump(view) : renderIptablesView(view));
+  return view.service && !view.service.complete ? 1 : 0;
+}
+
+/** kubeadm's usual layout: a node's /24 inside a /16 cluster CIDR. */
+function clusterCidrOf(nodePodCidr: string | undefined): string | undefined {
+  const m = /^(\d+)\.(\d+)\.\d+\.\d+\/(\d+)$/.exec(nodePodCidr ?? '');
+  return m ? `${m[1]}.${m[2]}.0.0/16` : undefined;
+}

@@ -1,0 +1,98 @@
+import { ipInCidr } from '../cidr.js';
+import { isCniDaemonPodName } from '../cluster-view.js';
+import type { TextRule } from '../text-rules.js';
+import { serviceDialTimeout } from './sandbox-errors.js';
+
+/**
+ * What the CNI daemons, kube-proxy and CoreDNS log when the network below them is
+ * wrong. Read from pod logs mostly, but the phrases are specific enough to trust
+ * wherever they were found.
+ */
+export const daemonLogRules: readonly TextRule[] = [
+  {
+    id: 'coredns-loop-detected',
+    code: 'DNS_FORWARDING_LOOP',
+    confidence: 0.95,
+    pattern: /plugin\/loop: (?:Loop|Seen) .*(?:detected|loop)|Loop \([^)]*\) detected for zone/i,
+    explanation: 'CoreDNS forwards to an upstream that resolves back to CoreDNS itself (typically nameserver 127.0.0.53 or 127.0.1.1 in the node\'s /etc/resolv.conf), so its loop plugin stops it.',
+    nextCommands: ['ssh {node} cat /etc/resolv.conf', 'kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o \'"resolvConf":"[^"]*"\'', 'point the kubelet\'s resolvConf at /run/systemd/resolve/resolv.conf (or real upstream servers), then: kubectl -n kube-system rollout restart deploy/coredns'],
+  },
+  {
+    id: 'host-bridge-netfilter-off',
+    code: 'HOST_NETFILTER_SETTINGS',
+    confidence: 0.88,
+    pattern: /[Mm]issing br-netfilter module or unset sysctl br-nf-call-iptables|\/proc\/sys\/net\/(?:bridge\/bridge-nf-call-iptables|ipv4\/ip_forward) (?:contents are not set to 1|does not exist)|cannot stat \/proc\/sys\/net\/bridge\/bridge-nf-call-iptables/,
+    explanation: 'Bridged pod traffic bypasses iptables (br_netfilter not loaded or bridge-nf-call-iptables=0) or IP forwarding is off on {node}, so service IPs and pod-to-pod traffic across nodes fail.',
+    nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
+  },
+  {
+    id: 'weave-range-overlaps-host-route',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.86,
+    pattern: /Network (?<range>\S+) overlaps with existing route (?<route>[^\s.]+(?:\.[^\s.]+)*)\.? on host/,
+    explanation: 'The CNI daemon refuses to start because its pod address range {range} overlaps the host route {route}; pods get no network until the range is changed.',
+    nextCommands: ['ssh {node} ip route', 'kubectl -n kube-system set env ds/weave-net -c weave IPALLOC_RANGE=<a free range, e.g. 10.32.0.0/16>   # the provider\'s range setting'],
+  },
+  {
+    id: 'calico-node-not-ready',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.86,
+    pattern: /calico\/node is not ready|BIRD is not ready|BGP not established with (?<peers>\S+)|Felix is not (?:ready|live)/,
+    explanation: 'calico-node reports itself not ready (BGP sessions or Felix not up), so routes to pods on other nodes are missing; a wrong autodetected node IP (IP_AUTODETECTION_METHOD) is the usual reason.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=calico-node -c calico-node --tail=50', 'kubectl get nodes -o wide   # compare INTERNAL-IP with the BGP peer addresses', 'kubectl -n kube-system set env ds/calico-node IP_AUTODETECTION_METHOD=interface=<nic>'],
+  },
+  {
+    id: 'daemon-cannot-reach-service-ip',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.8,
+    sources: ['podLog'],
+    pattern: serviceDialTimeout,
+    when: (match, _o, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()),
+    explanation: '{pod} cannot reach the service IP {ip}:{port} ({error}); service IPs work only once kube-proxy (or its replacement) has programmed the node, or the node routes them out of the wrong interface.',
+    nextCommands: ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"', 'ssh {node} ip route get {ip}'],
+  },
+  {
+    id: 'flannel-on-virtualbox-nat',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.75,
+    pattern: /Using interface with name (?<iface>\S+) and address 10\.0\.2\.15\b/,
+    explanation: 'flanneld picked {iface} with 10.0.2.15, VirtualBox\'s NAT address that every VM has, so overlay packets to other nodes go nowhere and cross-node pod traffic fails.',
+    nextCommands: ['kubectl -n kube-flannel edit ds kube-flannel-ds   # add --iface=<host-only NIC> to the flanneld args', 'kubectl get nodes -o wide   # INTERNAL-IP should not be 10.0.2.15 either (kubelet --node-ip)'],
+  },
+  {
+    id: 'coredns-upstream-timeout',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /\[ERROR\] plugin\/errors: .*read udp [\d.:]+->(?<upstream>[\d.]+):53: i\/o timeout/,
+    explanation: 'CoreDNS gets no answer from its upstream {upstream}: traffic from pods to outside the cluster is dropped (masquerading, FORWARD policy or a firewall).',
+    nextCommands: ['kubectl run -it --rm dnstest --image=busybox:1.36 --restart=Never -- nslookup kubernetes.io {upstream}', 'ssh {node} "iptables-save -t nat | grep -i masq"'],
+  },
+  {
+    id: 'coredns-waiting-for-api',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.5,
+    sources: ['podLog'],
+    pattern: /plugin\/ready: Still waiting on: "kubernetes"|plugin\/kubernetes: waiting for Kubernetes API/,
+    explanation: 'CoreDNS has not reached the API server through the kubernetes service IP yet; until then it is not Ready. Its log usually names the address it times out on.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-dns --tail=30 | grep -E "dial tcp|timeout"', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'],
+  },
+  {
+    id: 'flannel-cannot-register',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.7,
+    pattern: /Error registering network|failed to register network|Failed to create SubnetManager|Failed to find (?:any valid )?interface/i,
+    explanation: 'flanneld on {node} exits before leasing a subnet, so it never writes /run/flannel/subnet.env and pods there get no network.',
+    nextCommands: ['kubectl logs -n {namespace} {podName} --previous --tail=50', 'kubectl get node {node} -o jsonpath=\'{.spec.podCIDR}\''],
+  },
+  {
+    id: 'kubelet-cannot-run-cni-daemon',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.5,
+    sources: ['kubeletLog'],
+    pattern: /Error syncing pod .*?"(?<daemon>[\w.-]+)_(?<daemonNamespace>[\w-]+)\(/,
+    when: (match) => isCniDaemonPodName(match.groups?.['daemon'] ?? ''),
+    explanation: 'The kubelet on {node} cannot start the CNI daemon pod {daemonNamespace}/{daemon}; until it runs, pods on {node} get no network.',
+    nextCommands: ['kubectl describe -n {daemonNamespace} pod/{daemon}'],
+  },
+];

@@ -1,0 +1,43 @@
+import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
+import type { TextRule } from '../text-rules.js';
+import type { Finding } from '../types.js';
+
+const kubeProxyNextCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50'];
+
+/** kube-proxy translates service IPs on every node; where it does not run, services do not work. */
+export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
+  return view.snapshot.pods
+    .filter((p) => p.metadata?.namespace === 'kube-system' && /^kube-proxy-/.test(p.metadata.name ?? ''))
+    .filter((p) => p.status?.phase !== undefined && !isPodReady(p))
+    .map((pod): Finding => {
+      const name = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+      const problem = containerProblems(pod)[0];
+      return {
+        code: 'SERVICE_PROXY_BROKEN', confidence: problem ? 0.7 : 0.55,
+        evidence: [problem
+          ? { object: `Pod ${name}`, field: problem.field, text: problem.reason }
+          : { object: `Pod ${name}`, field: 'status.phase', text: pod.status?.phase ?? '' }],
+        explanation: `kube-proxy ${name} on ${pod.spec?.nodeName ?? 'its node'} is not running, so service IPs (kubernetes, kube-dns) are not translated there.`,
+        nextCommands: [`kubectl -n kube-system logs ${pod.metadata?.name} --previous --tail=50`, ...kubeProxyNextCommands],
+      };
+    });
+}
+
+export const kubeProxyLogRules: readonly TextRule[] = [
+  {
+    id: 'kube-proxy-cannot-program-iptables',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.75,
+    pattern: /Failed to execute iptables-restore|iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules/i,
+    explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
+    nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
+  },
+  {
+    id: 'iptables-chain-vanished',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.6,
+    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name/,
+    explanation: 'An iptables rule refers to a chain that is not there: two iptables backends (legacy and nft) are in use on {node}, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
+    nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'ssh {node} systemctl is-active firewalld'],
+  },
+];

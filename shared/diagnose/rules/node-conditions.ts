@@ -1,0 +1,77 @@
+import type { V1Node } from '@kubernetes/client-node';
+import {
+  isNodeNetworkNotReady,
+  isPodReady,
+  nodeName,
+  readyCondition,
+  type ClusterView,
+} from '../cluster-view.js';
+import type { TextRule } from '../text-rules.js';
+import type { Evidence, Finding } from '../types.js';
+
+/**
+ * Nodes whose Ready condition says the runtime has no loadable CNI config
+ * ("NetworkPluginNotReady ... cni plugin not initialized / cni config uninitialized").
+ * The condition alone cannot tell "nothing installed" from "installed but broken":
+ * what the rest of the cluster shows decides which.
+ */
+export function diagnoseNodeConditions(view: ClusterView): Finding[] {
+  const nodes = view.snapshot.nodes;
+  const waiting = nodes.filter(isNodeNetworkNotReady);
+  if (waiting.length === 0) return [];
+  const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True').map(nodeName);
+  const daemonPods = view.cniDaemonPods();
+  return waiting.map((node): Finding => {
+    const name = nodeName(node);
+    const evidence = [conditionEvidence(node)];
+    const daemonHere = daemonPods.find((p) => p.spec?.nodeName === name);
+    if (daemonHere && isPodReady(daemonHere)) {
+      return {
+        code: 'CNI_CONFIG_INVALID', confidence: 0.6, evidence,
+        explanation: `The CNI daemon ${daemonHere.metadata?.name} is Ready on ${name}, yet the runtime still finds no loadable CNI config there: the file it wrote is most likely rejected.`,
+        nextCommands: [`ssh ${name} ls -l /etc/cni/net.d`, `ssh ${name} journalctl -u containerd -u crio -u kubelet --since -10min | grep -i "cni config"`],
+      };
+    }
+    if (daemonHere || networkReadyNodes.length > 0) {
+      const where = daemonHere
+        ? `its pod ${daemonHere.metadata?.namespace}/${daemonHere.metadata?.name} on ${name} is not Ready`
+        : `nodes ${networkReadyNodes.join(', ')} have a working CNI config but ${name} does not`;
+      return {
+        code: 'CNI_DAEMON_NOT_READY', confidence: daemonHere ? 0.75 : 0.6, evidence,
+        explanation: `A CNI is installed, but ${where}: the provider's node agent has not written its config on ${name} (or, if configs are copied by hand, it was not copied there).`,
+        nextCommands: [`kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, `kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY`, `ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`],
+      };
+    }
+    return {
+      code: 'CNI_NOT_INSTALLED', confidence: 0.7, evidence,
+      explanation: `The runtime on ${name} has no CNI config, and no node has a working one: no pod network add-on has been installed yet (copy the CNI plugin and config, or apply the provider's manifest).`,
+      nextCommands: [`ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`, 'kubectl get ds -A', 'kubectl apply -f <your CNI provider\'s manifest>   # e.g. flannel, calico, cilium'],
+    };
+  });
+}
+
+function conditionEvidence(node: V1Node): Evidence {
+  return { object: `Node ${nodeName(node)}`, field: 'status.conditions[Ready].message', text: readyCondition(node)?.message ?? '' };
+}
+
+/** The same states as seen in kubelet and runtime logs. */
+export const runtimeNetworkLogRules: readonly TextRule[] = [
+  {
+    id: 'no-cni-config-files',
+    code: 'CNI_NOT_INSTALLED',
+    confidence: 0.68,
+    sources: ['kubeletLog', 'runtimeLog', 'event'],
+    pattern: /no network config found in (?<dir>[^\s:]+)|\bNo networks found in (?<dir2>\S+)/i,
+    explanation: 'The runtime on {node} found no CNI config files at all in /etc/cni/net.d: no pod network add-on has put its config there yet.',
+    nextCommands: ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A   # is a CNI DaemonSet deployed, and Ready on {node}?'],
+  },
+  {
+    id: 'runtime-network-not-ready',
+    code: 'CNI_NOT_INSTALLED',
+    confidence: 0.55,
+    sources: ['kubeletLog', 'runtimeLog', 'event'],
+    pattern: /NetworkPluginNotReady|network plugin is not ready|cni plugin not initialized|cni config uninitialized/i,
+    explanation: 'The kubelet on {node} reports the container runtime network as not ready: the runtime has not loaded any CNI config.',
+    nextCommands: ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A'],
+  },
+];

@@ -1,0 +1,56 @@
+import type { ClusterView } from '../cluster-view.js';
+import type { Evidence, Finding } from '../types.js';
+
+/**
+ * Host settings kubeadm's preflight checks and kube-proxy / bridge CNIs rely on:
+ * bridged pod traffic must traverse iptables (br_netfilter,
+ * bridge-nf-call-iptables=1) and the node must forward IPv4 (ip_forward=1).
+ */
+const requiredSysctls = [
+  { key: 'net.ipv4.ip_forward', confidence: 0.9, effect: 'the node does not forward packets between pods, other nodes and services' },
+  { key: 'net.bridge.bridge-nf-call-iptables', confidence: 0.86, effect: 'bridged pod traffic bypasses kube-proxy\'s iptables rules, so service IPs (and kube-dns) do not work from pods' },
+  { key: 'net.bridge.bridge-nf-call-ip6tables', confidence: 0.4, effect: 'bridged IPv6 pod traffic bypasses ip6tables' },
+];
+
+export function parseSysctl(text: string): Map<string, { value: string; line: string }> {
+  const values = new Map<string, { value: string; line: string }>();
+  for (const line of text.split('\n')) {
+    const match = /^\s*([\w.\-/]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    if (match?.[1]) values.set(match[1].replaceAll('/', '.'), { value: match[2] ?? '', line: line.trim() });
+  }
+  return values;
+}
+
+export function diagnoseKernelSettings(view: ClusterView): Finding[] {
+  const findings: Finding[] = [];
+  for (const [node, facts] of Object.entries(view.snapshot.nodeFacts)) {
+    const sysctls = facts.sysctl === undefined ? undefined : parseSysctl(facts.sysctl);
+    for (const { key, confidence, effect } of requiredSysctls) {
+      const setting = sysctls?.get(key);
+      if (setting && setting.value !== '1') {
+        findings.push(netfilterFinding(node, confidence, [{ object: `Node ${node}`, field: 'sysctl.txt', text: setting.line }], `${key} is ${setting.value} on ${node}: ${effect}.`));
+      }
+    }
+    const moduleLoaded = facts.modules === undefined ? undefined : /^br_netfilter\b/m.test(facts.modules);
+    const bridgeKeysMissing = sysctls !== undefined && sysctls.has('net.ipv4.ip_forward') && !sysctls.has('net.bridge.bridge-nf-call-iptables');
+    if (moduleLoaded === false || bridgeKeysMissing) {
+      const evidence: Evidence[] = [];
+      if (moduleLoaded === false) evidence.push({ object: `Node ${node}`, field: 'modules.txt', text: 'br_netfilter not listed' });
+      if (bridgeKeysMissing) evidence.push({ object: `Node ${node}`, field: 'sysctl.txt', text: 'no net.bridge.bridge-nf-call-iptables key' });
+      findings.push(netfilterFinding(node, bridgeKeysMissing ? 0.75 : 0.6, evidence,
+        `The br_netfilter module is not loaded on ${node}, so bridged pod traffic bypasses iptables and service IPs do not work from pods.`));
+    }
+  }
+  return findings;
+}
+
+function netfilterFinding(node: string, confidence: number, evidence: Evidence[], explanation: string): Finding {
+  return {
+    code: 'HOST_NETFILTER_SETTINGS', confidence, evidence, explanation,
+    nextCommands: [
+      `ssh ${node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"`,
+      `ssh ${node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1 net.ipv4.ip_forward=1"`,
+      'persist: echo br_netfilter > /etc/modules-load.d/k8s.conf; put the three keys = 1 in /etc/sysctl.d/k8s.conf',
+    ],
+  };
+}

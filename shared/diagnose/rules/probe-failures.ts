@@ -1,0 +1,94 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
+import type { Observation } from '../observations.js';
+import type { CauseCode } from '../cause-catalog.js';
+import type { Finding } from '../types.js';
+
+/** How a probe failed, read from the kubelet's probe output. */
+export type ProbeOutcome = 'timeout' | 'refused' | 'http-status' | 'other';
+
+export interface ProbeFailure {
+  observation: Observation;
+  outcome: ProbeOutcome;
+  pod?: { namespace: string; name: string };
+}
+
+const probeFailed = /(?:Readiness|Liveness|Startup) probe (?:for "[^"]*" )?failed|"Probe failed"/;
+/** Pod named in kubelet prober lines, old (`"name_ns(uid):container"`) and structured (`pod="ns/name"`) styles. */
+const proberLinePod = /probe for "(?<name>[^_"]+)_(?<namespace>[^("]+)\(|pod="(?<namespace2>[^/"]+)\/(?<name2>[^"]+)"/;
+const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|no route to host|network is unreachable/;
+
+export function classifyProbeOutput(text: string): ProbeOutcome {
+  if (networkTimeout.test(text)) return 'timeout';
+  if (/connect: connection refused/.test(text)) return 'refused';
+  if (/HTTP probe failed with statuscode: \d+/.test(text)) return 'http-status';
+  return 'other';
+}
+
+/** Probe failures from Unhealthy events and kubelet prober log lines. */
+export function probeFailures(observations: readonly Observation[]): ProbeFailure[] {
+  return observations.flatMap((observation): ProbeFailure[] => {
+    const { text } = observation.evidence;
+    const fromEvent = observation.source === 'event' && observation.reason === 'Unhealthy';
+    const fromKubelet = observation.source === 'kubeletLog' && probeFailed.test(text);
+    if (!fromEvent && !fromKubelet) return [];
+    const groups = fromKubelet ? proberLinePod.exec(text)?.groups : undefined;
+    const pod = groups
+      ? { namespace: groups['namespace'] ?? groups['namespace2'] ?? '', name: groups['name'] ?? groups['name2'] ?? '' }
+      : observation.pod;
+    return [{ observation, outcome: classifyProbeOutput(text), pod }];
+  });
+}
+
+/**
+ * A probe that times out on a pod IP means the kubelet cannot reach the pod
+ * (case B); "connection refused" means it reached the pod and nothing listened.
+ */
+export function diagnoseProbeFailures(observations: readonly Observation[], view: ClusterView): Finding[] {
+  return probeFailures(observations).map(({ observation, outcome, pod: ref }) => {
+    const pod = ref ? view.pod(ref.namespace, ref.name) : undefined;
+    const isDaemon = pod ? isCniDaemonPod(pod) : isCniDaemonPodName(ref?.name ?? '');
+    const name = ref ? `${ref.namespace}/${ref.name}` : 'the pod';
+    const node = pod?.spec?.nodeName ?? observation.node ?? 'NODE';
+    const pathWorks = otherProbedPodReady(view, node, ref?.name);
+    const finding = (code: CauseCode, confidence: number, explanation: string, nextCommands: string[]): Finding =>
+      ({ code, confidence, evidence: [observation.evidence], explanation, nextCommands });
+    const describe = `kubectl describe pod -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'}`;
+
+    if (isDaemon && outcome !== 'refused') {
+      return finding('CNI_DAEMON_NOT_READY', 0.7, `The CNI daemon ${name} fails its own health check, so the node's pod networking is not (fully) up.`,
+        [describe, `kubectl logs -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'} --all-containers --tail=50`]);
+    }
+    switch (outcome) {
+      case 'timeout':
+        if (pathWorks) {
+          return finding('NOT_A_NETWORK_FAULT', 0.45, `The probe of ${name} times out, but another probed pod on ${node} is Ready, so node-to-pod traffic works there: the application answers too slowly.`,
+            [describe, `kubectl logs -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'} --tail=50`]);
+        }
+        return finding('POD_NETWORK_UNREACHABLE', 0.7,
+          `The kubelet on ${node} gets no answer from ${name} at its pod IP: packets from the node to the pod network are dropped or misrouted (case B).`,
+          [`kubectl get pods -A -o wide --field-selector spec.nodeName=${node}`, `ssh ${node} ip route   # is there a route to the pod CIDR via cni0 / the overlay?`, `ssh ${node} "iptables-save | grep -E 'FORWARD|POSTROUTING'"`]);
+      case 'refused':
+        return finding('PROBE_TARGET_NOT_LISTENING', pathWorks ? 0.75 : 0.55,
+          `The probe reached ${name} and was refused: the network path works${pathWorks ? ' (other probed pods on the node are Ready)' : ''}, but nothing listens on the probed port yet.`,
+          [describe, `kubectl logs -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'} --tail=50   # did the app start and bind the probed port?`]);
+      case 'http-status':
+        if (isCoreDns(ref?.name) && /statuscode: 503/.test(observation.evidence.text)) {
+          return finding('SERVICE_PROXY_BROKEN', 0.5, `CoreDNS ${name} reports not ready (503) while its kubernetes plugin cannot reach the API server through the service IP; its log names the address it times out on.`,
+            [`kubectl logs -n ${ref?.namespace ?? 'kube-system'} ${ref?.name ?? 'POD'} --tail=30`, 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy']);
+        }
+        return finding('NOT_A_NETWORK_FAULT', 0.5, `${name} answered its probe with an error status: the network works, the application reports itself unhealthy.`,
+          [describe]);
+      default:
+        return finding('NOT_A_NETWORK_FAULT', 0.4, `${name} fails its own (exec) health check; nothing in it points at the network.`, [describe]);
+    }
+  });
+}
+
+const isCoreDns = (name: string | undefined) => /^coredns-/.test(name ?? '');
+
+/** Another pod on the node with an HTTP/TCP probe is Ready: node → pod traffic demonstrably works. */
+function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string | undefined): boolean {
+  return view.podsOnNode(node).some((p: V1Pod) => p.metadata?.name !== exceptPod && !p.spec?.hostNetwork && isPodReady(p) &&
+    (p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket));
+}

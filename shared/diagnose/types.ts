@@ -1,0 +1,48 @@
+import type { Unreadable } from '../snapshot/types.js';
+import type { CauseCode } from './cause-catalog.js';
+
+export type { CauseCode } from './cause-catalog.js';
+
+/** Where the container network setup is stuck (see docs/causes.md). */
+export type Step = 'waiting-for-cni' | 'ready' | 'case-a' | 'case-b' | 'unknown';
+
+/** The exact object, field and text a finding rests on. */
+export interface Evidence {
+  /** e.g. `Pod kube-system/coredns-5d78c9869d-abcde`, `Node worker-1`. */
+  object: string;
+  /** e.g. `events[FailedCreatePodSandBox].message`, `status.conditions[Ready].message`, `kubelet.log`. */
+  field: string;
+  /** The text as read, one line for logs. */
+  text: string;
+}
+
+export interface Finding {
+  code: CauseCode;
+  /** 0..1; see confidenceLabel for the bands rendered as high / medium / low. */
+  confidence: number;
+  /** Most telling first, at most maxEvidencePerFinding. */
+  evidence: Evidence[];
+  /** One or two sentences: what the evidence means. */
+  explanation: string;
+  /** Commands that confirm or fix it, to run in this order. */
+  nextCommands: string[];
+}
+
+export interface Diagnosis {
+  hostNetwork: { status: 'OK' | 'NG'; reasons: string[] };
+  containerNetwork: { status: 'OK' | 'NG'; step: Step };
+  /** Most likely first. */
+  findings: Finding[];
+  /** What could not be read, so absent evidence is not mistaken for a healthy cluster. */
+  unreadable: Unreadable[];
+}
+
+export const maxEvidencePerFinding = 4;
+
+export type ConfidenceLabel = 'high' | 'medium' | 'low';
+
+export function confidenceLabel(confidence: number): ConfidenceLabel {
+  if (confidence >= 0.8) return 'high';
+  if (confidence >= 0.5) return 'medium';
+  return 'low';
+}

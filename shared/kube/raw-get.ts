@@ -1,0 +1,44 @@
+import https from 'node:https';
+import http from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** An HTTP answer other than 2xx, shaped like the client library's ApiException (code + body). */
+export class HttpStatusError extends Error {
+  constructor(readonly code: number, readonly body: string) {
+    super(`HTTP ${code}`);
+    this.name = 'HttpStatusError';
+  }
+}
+
+export type Query = Record<string, string | number | undefined>;
+
+/**
+ * GET on the API server with the kubeconfig's TLS and credentials, returning
+ * the body as text. Used for lists and logs: plain JSON.parse is several times
+ * faster and lighter than the generated client's model conversion, which matters
+ * on a 30,000-pod cluster.
+ */
+export async function getText(config: KubeConfig, apiPath: string, query: Query = {}): Promise<string> {
+  const server = new URL(config.getCurrentCluster()!.server);
+  const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+  // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
+  await config.applyToHTTPSOptions(options);
+  const transport = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(body);
+        else reject(new HttpStatusError(status, body));
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}

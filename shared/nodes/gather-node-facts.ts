@@ -1,0 +1,98 @@
+import type { V1Node } from '@kubernetes/client-node';
+import type { NodeShell } from '../ssh/node-shell.js';
+import type { NodeShellPool } from '../ssh/node-shell-pool.js';
+import { forEachNode } from '../ssh/probe-nodes.js';
+import type { NodeFacts, Unreadable } from '../snapshot/types.js';
+
+type Argv = readonly string[];
+type TextFact = Exclude<keyof NodeFacts, 'cniNetD' | 'flannelSubnetEnv'>;
+
+const logLines = '300';
+/** The sysctls the diagnosis reads; -e: a missing key (br_netfilter not loaded) is not an error. */
+const sysctlKeys = ['net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables', 'net.ipv4.conf.all.rp_filter'];
+
+/**
+ * Each text fact and the commands that may produce it, tried in order until one
+ * answers with something: journald first, then the log files of hosts without it.
+ */
+export const textFactCommands: Record<TextFact, readonly Argv[]> = {
+  kubeletLog: [
+    ['journalctl', '-u', 'kubelet', '-n', logLines, '--no-pager'],
+    ['tail', '-n', logLines, '/var/log/kubelet.log'],
+  ],
+  runtimeLog: [
+    ['journalctl', '-u', 'containerd', '-n', logLines, '--no-pager'],
+    ['journalctl', '-u', 'crio', '-n', logLines, '--no-pager'],
+    ['journalctl', '-u', 'docker', '-n', logLines, '--no-pager'],
+    ['tail', '-n', logLines, '/var/log/containerd.log'],
+    ['tail', '-n', logLines, '/var/log/crio.log'],
+  ],
+  ipAddr: [['ip', '-d', 'addr', 'show']],
+  ipRoute: [['ip', 'route', 'show']],
+  iptablesSave: [['iptables-save']],
+  sysctl: [['sysctl', '-e', ...sysctlKeys]],
+  modules: [['cat', '/proc/modules']],
+  cniBin: [['ls', '-l', '/opt/cni/bin']],
+  // -R prints a "dir:" header before each network's reservations, even when there is one network.
+  cniIpam: [['ls', '-1AR', '/var/lib/cni/networks']],
+};
+
+const cniConfDir = '/etc/cni/net.d';
+const flannelSubnetEnv = '/run/flannel/subnet.env';
+
+/** journalctl answers "-- No entries --" (exit 0) for a unit that never logged. */
+function isEmptyAnswer(text: string): boolean {
+  return text.trim() === '' || /^-- No entries --\s*$/m.test(text.trim());
+}
+
+/** First non-empty answer of the commands; undefined (with the reason) when none gave one. */
+async function readFirst(shell: NodeShell, commands: readonly Argv[]): Promise<{ text?: string; reason?: string }> {
+  let reason = 'no output';
+  for (const argv of commands) {
+    const result = await shell.exec(argv, { sudo: true, timeoutMs: 20_000 });
+    const text = result.stdout?.toString('utf8') ?? '';
+    if (result.code === 0 && !isEmptyAnswer(text)) return { text };
+    reason = result.stderrTail.trim().split('\n').at(-1) || `${argv[0]} exited ${result.code}`;
+  }
+  return { reason };
+}
+
+/** Reads one node's facts over its shell; what cannot be read is listed, never fatal. */
+export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFacts; unreadable: Unreadable[] }> {
+  const facts: NodeFacts = {};
+  const unreadable: Unreadable[] = [];
+  for (const [key, commands] of Object.entries(textFactCommands) as [TextFact, readonly Argv[]][]) {
+    const { text, reason } = await readFirst(shell, commands);
+    if (text !== undefined) facts[key] = text;
+    else unreadable.push({ what: `node ${shell.node}: ${commands.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });
+  }
+
+  const listing = await shell.exec(['ls', '-1', cniConfDir], { sudo: true });
+  facts.cniNetD = {};
+  if (listing.code === 0) {
+    for (const file of (listing.stdout?.toString('utf8') ?? '').split('\n').filter(Boolean)) {
+      const content = await shell.exec(['head', '-c', '65536', `${cniConfDir}/${file}`], { sudo: true });
+      if (content.code === 0) facts.cniNetD[file] = content.stdout?.toString('utf8') ?? '';
+    }
+  }
+  const subnet = await shell.exec(['cat', flannelSubnetEnv], { sudo: true });
+  facts.flannelSubnetEnv = subnet.code === 0 ? (subnet.stdout?.toString('utf8') ?? '') : null;
+  return { facts, unreadable };
+}
+
+/** All nodes, a bounded number at once; an unreachable node is reported and never blocks the others. */
+export async function gatherAllNodeFacts(nodes: readonly V1Node[], pool: NodeShellPool, parallel = 8, timeoutMs = 60_000) {
+  const outcomes = await forEachNode(nodes, parallel, async (node) => gatherNodeFacts(await pool.shell(node)),
+    { timeoutMs, nameOf: (n) => n.metadata?.name ?? '' });
+  const nodeFacts: Record<string, NodeFacts> = {};
+  const unreadable: Unreadable[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) {
+      nodeFacts[outcome.name] = outcome.value.facts;
+      unreadable.push(...outcome.value.unreadable);
+    } else {
+      unreadable.push({ what: `node ${outcome.name} over SSH`, reason: outcome.error.message });
+    }
+  }
+  return { nodeFacts, unreadable };
+}

@@ -1,0 +1,81 @@
+import { configNamesHost, defaultLocalContext, type LocalContext, type SshConfig } from './ssh-config.js';
+import { loadSshConfig } from './ssh-config-file.js';
+import { connectThrough } from './ssh-connect.js';
+import { planConnection } from './ssh-endpoint.js';
+import { silentLog, type SshLog } from './ssh-log.js';
+import type { SshOptions } from './ssh-options.js';
+import { nodeName, pickNodeAddress, type NodeLike, type NodeTarget } from './node-address.js';
+import { SshNodeShell, type NodeShell } from './node-shell.js';
+
+export interface PoolContext {
+  env?: NodeJS.ProcessEnv;
+  log?: SshLog;
+  /** Home directory and local user name; tests point these elsewhere. */
+  local?: LocalContext;
+}
+
+/**
+ * One SSH connection per node per run: the first shell() for a node
+ * connects, later ones share it; closeAll() at the end of the run. A failed
+ * connection is remembered, so a dead node costs one timeout, not one per
+ * command. A connection that drops later is reopened on the next shell().
+ */
+export class NodeShellPool {
+  private readonly shells = new Map<string, Promise<NodeShell>>();
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly log: SshLog;
+  private readonly local: LocalContext;
+  private loadedConfig?: SshConfig;
+
+  constructor(private readonly options: SshOptions, context: PoolContext = {}) {
+    this.env = context.env ?? process.env;
+    this.log = context.log ?? silentLog;
+    this.local = context.local ?? defaultLocalContext();
+  }
+
+  /** The ssh config, read on first use; its notes (skipped Match blocks...) go to the debug log. */
+  get config(): SshConfig {
+    if (this.loadedConfig === undefined) {
+      this.loadedConfig = loadSshConfig(this.options.sshConfigFile, { homeDir: this.local.homeDir, explicit: this.options.sshConfigExplicit });
+      this.loadedConfig.notes.forEach((note) => this.log.debug(note));
+    }
+    return this.loadedConfig;
+  }
+
+  /** Where this node would be reached, without connecting (for --dry-run style output). */
+  targetFor(node: NodeLike): NodeTarget {
+    const config = this.config;
+    return pickNodeAddress(node, this.options.nodeAddressType, this.options.nodeAddresses, (alias) => configNamesHost(config, alias));
+  }
+
+  shell(node: NodeLike): Promise<NodeShell> {
+    const name = nodeName(node);
+    let shell = this.shells.get(name);
+    if (shell === undefined) {
+      shell = this.connect(node);
+      this.shells.set(name, shell);
+    }
+    return shell;
+  }
+
+  private async connect(node: NodeLike): Promise<NodeShell> {
+    const target = this.targetFor(node);
+    this.log.debug(`node ${target.node}: connecting to ${target.connectTo} (address from ${target.source})`);
+    const endpoints = planConnection(target.node, target.connectTo, { config: this.config, options: this.options, local: this.local, env: this.env });
+    const connection = await connectThrough(endpoints, {
+      homeDir: this.local.homeDir, insecureSkipHostKeyCheck: this.options.insecureSkipHostKeyCheck, log: this.log,
+    });
+    const pooled = this.shells.get(target.node);
+    connection.client.once('close', () => {
+      if (this.shells.get(target.node) === pooled) this.shells.delete(target.node);
+    });
+    return new SshNodeShell(target.node, connection);
+  }
+
+  /** Closes every connection, including ones still being opened. */
+  async closeAll(): Promise<void> {
+    const pending = [...this.shells.values()];
+    this.shells.clear();
+    await Promise.all(pending.map((shell) => shell.then((open) => open.close(), () => undefined)));
+  }
+}

@@ -1,0 +1,85 @@
+import { diagnose } from '../../../shared/diagnose/diagnose.js';
+import type { CauseCode } from '../../../shared/diagnose/types.js';
+import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../../../shared/snapshot/types.js';
+import { makeEvent, makeNode, makePod } from './snapshot-builders.js';
+
+/**
+ * The error phrases of kubelet, containerd, cri-o, dockershim and the CNI providers,
+ * each placed where it is found on a real cluster, and the cause named first.
+ * Includes look-alikes that are not container-network faults.
+ */
+type Where = 'sandbox-event' | 'kubelet' | 'runtime' | 'unhealthy' | `event:${string}` | `node-event:${string}` | `log:${string}`;
+
+function snapshotWith(where: Where, text: string): ClusterSnapshot {
+  const snapshot = emptySnapshot();
+  snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24' })];
+  const web = { kind: 'Pod' as const, namespace: 'default', name: 'web-6d4cf56db6-5gq7n' };
+  if (where === 'sandbox-event') {
+    snapshot.pods.push(makePod('default', web.name, { node: 'node-1', waiting: 'ContainerCreating' }));
+    snapshot.events.push(makeEvent(web, 'FailedCreatePodSandBox', text, { host: 'node-1' }));
+  } else if (where === 'unhealthy') {
+    snapshot.pods.push(makePod('default', web.name, { node: 'node-1', phase: 'Running', ready: false, httpProbe: true }));
+    snapshot.events.push(makeEvent(web, 'Unhealthy', text, { host: 'node-1' }));
+  } else if (where.startsWith('event:')) {
+    snapshot.pods.push(makePod('default', web.name, { node: 'node-1', phase: 'Pending' }));
+    snapshot.events.push(makeEvent(web, where.slice('event:'.length), text, { host: 'node-1' }));
+  } else if (where.startsWith('node-event:')) {
+    snapshot.events.push(makeEvent({ kind: 'Node', name: 'node-1' }, where.slice('node-event:'.length), text, { component: 'cidrAllocator' }));
+  } else if (where.startsWith('log:')) {
+    const [namespace = '', pod = '', container = ''] = where.slice('log:'.length).split('/');
+    snapshot.pods.push(makePod(namespace, pod, { node: 'node-1', container }));
+    snapshot.podLogs[podLogKey(namespace, pod, container)] = `${text}\n`;
+  } else {
+    snapshot.nodeFacts['node-1'] = where === 'kubelet' ? { kubeletLog: `${text}\n` } : { runtimeLog: `${text}\n` };
+  }
+  return snapshot;
+}
+
+const sandbox = 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "5f1c9e0d2b7a4c3e8f6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6"';
+const flannelLog = 'log:kube-system/kube-flannel-ds-5lq8v/kube-flannel';
+const corednsLog = 'log:kube-system/coredns-74ff55c5b-8xq2w/coredns';
+const kubeProxyLog = 'log:kube-system/kube-proxy-7xkqp/kube-proxy';
+
+const cases: [string, Where, string, CauseCode | 'NONE'][] = [
+  ['containerd: loopback binary missing', 'sandbox-event', `${sandbox}: plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]`, 'CNI_PLUGIN_BINARY_MISSING'],
+  ['cri-o: binary missing while validating', 'runtime', 'time="2026-11-26 05:00:00.000000000Z" level=error msg="Error validating CNI config file /etc/cni/net.d/10-calico.conflist: [failed to find plugin \\"calico\\" in path [/opt/cni/bin/]]"', 'CNI_PLUGIN_BINARY_MISSING'],
+  ['cri-o: cni0 carries another address', 'sandbox-event', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create pod network sandbox k8s_web-6d4cf56db6-5gq7n_default_8d1c_0(5f1c9e0d): error adding pod default_web-6d4cf56db6-5gq7n to CNI network "crio": failed to set bridge addr: "cni0" already has an IP address different from 10.85.0.1/16', 'BRIDGE_ADDRESS_CONFLICT'],
+  ['calico plugin times out on the kubernetes service IP', 'sandbox-event', `${sandbox}: plugin type="calico" failed (add): error getting ClusterInformation: Get "https://10.96.0.1:443/apis/crd.projectcalico.org/v1/clusterinformations/default": dial tcp 10.96.0.1:443: i/o timeout`, 'SERVICE_PROXY_BROKEN'],
+  ['calico-node not running on the node', 'sandbox-event', `${sandbox}: plugin type="calico" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/`, 'CNI_DAEMON_NOT_READY'],
+  ['cilium agent socket missing', 'sandbox-event', `${sandbox}: plugin type="cilium-cni" failed (add): unable to connect to Cilium daemon: failed to create cilium agent client after 30.000000 seconds timeout: Get "http:///var/run/cilium/cilium.sock/v1/config": dial unix /var/run/cilium/cilium.sock: connect: no such file or directory`, 'CNI_DAEMON_NOT_READY'],
+  ['calico kubeconfig from an old cluster', 'sandbox-event', `${sandbox}: plugin type="calico" failed (add): error getting ClusterInformation: Get "https://10.96.0.1:443/apis/crd.projectcalico.org/v1/clusterinformations/default": x509: certificate signed by unknown authority (possibly because of "crypto/rsa: verification error" while trying to verify candidate authority certificate "kubernetes")`, 'CNI_CREDENTIALS_REJECTED'],
+  ['host-local range used up', 'sandbox-event', `${sandbox}: plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.0.1-10.244.0.254`, 'IPAM_EXHAUSTED'],
+  ['unrecognised plugin failure', 'sandbox-event', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "5f1c" network for pod "web-6d4cf56db6-5gq7n": networkPlugin cni failed to set up pod "web-6d4cf56db6-5gq7n_default" network: failed to Statfs "/proc/41233/ns/net": no such file or directory', 'CNI_PLUGIN_ERROR'],
+  ['kubelet: runtime network not ready (structured log)', 'kubelet', 'E1126 05:00:00.000000   41233 kubelet.go:2183] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"', 'CNI_NOT_INSTALLED'],
+  ['kubelet: no networks found', 'kubelet', 'W1126 05:00:00.000000   41233 cni.go:239] Unable to update cni config: no networks found in /etc/cni/net.d', 'CNI_NOT_INSTALLED'],
+  ['containerd: conflist without plugins', 'runtime', 'time="2026-11-26T05:00:00Z" level=error msg="failed to load cni during init, please check CRI plugin status before setting up network for pods" error="cni config load failed: failed to load CNI config list file /etc/cni/net.d/10-flannel.conflist: error parsing configuration list: no \'plugins\' key: invalid cni config: failed to load cni config"', 'CNI_CONFIG_INVALID'],
+  ['libcni 1.x: empty cniVersion', 'runtime', 'time="2026-11-26T05:00:00Z" level=error msg="failed to load cni configuration" error="failed to load CNI config list file /etc/cni/net.d/10-flannel.conflist: invalid version \\"\\": the version is empty"', 'CNI_CONFIG_INVALID'],
+  ['flannel: node has no podCIDR', flannelLog, 'E1126 05:00:00.000000       1 main.go:330] Error registering network: failed to acquire lease: node "node-2" pod cidr not assigned', 'POD_CIDR_NOT_ASSIGNED'],
+  ['node event: CIDRNotAvailable', 'node-event:CIDRNotAvailable', 'Node node-1 status is now: CIDRNotAvailable', 'POD_CIDR_NOT_ASSIGNED'],
+  ['flannel cannot reach the API service IP', flannelLog, 'E1126 05:00:00.000000       1 main.go:226] Failed to create SubnetManager: error retrieving pod spec for \'kube-system/kube-flannel-ds-5lq8v\': Get "https://10.96.0.1:443/api/v1/namespaces/kube-system/pods/kube-flannel-ds-5lq8v": dial tcp 10.96.0.1:443: i/o timeout', 'SERVICE_PROXY_BROKEN'],
+  ['flannel on the VirtualBox NAT interface', flannelLog, 'I1126 05:00:00.000000       1 main.go:531] Using interface with name enp0s3 and address 10.0.2.15', 'POD_NETWORK_UNREACHABLE'],
+  ['CoreDNS loop', corednsLog, '[FATAL] plugin/loop: Loop (127.0.0.1:53970 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 4547991504243258144.3688648895315093531."', 'DNS_FORWARDING_LOOP'],
+  ['CoreDNS upstream unreachable', corednsLog, '[ERROR] plugin/errors: 2 6982476375328430313.2862364096489470853. HINFO: read udp 10.244.0.2:43767->8.8.8.8:53: i/o timeout', 'POD_NETWORK_UNREACHABLE'],
+  ['kube-proxy cannot restore rules', kubeProxyLog, 'E1126 05:00:00.000000       1 proxier.go:1600] Failed to execute iptables-restore: exit status 1 (iptables-restore: line 7 failed)', 'SERVICE_PROXY_BROKEN'],
+  ['kube-proxy: br_netfilter missing', kubeProxyLog, 'W1126 05:00:00.000000       1 proxier.go:299] missing br-netfilter module or unset sysctl br-nf-call-iptables; proxy may not work as intended', 'HOST_NETFILTER_SETTINGS'],
+  ['kubeadm preflight: ip_forward', 'kubelet', '[ERROR FileContent--proc-sys-net-ipv4-ip_forward]: /proc/sys/net/ipv4/ip_forward contents are not set to 1', 'HOST_NETFILTER_SETTINGS'],
+  ['probe times out on the pod IP', 'unhealthy', 'Liveness probe failed: Get "http://10.244.0.9:8080/healthz": dial tcp 10.244.0.9:8080: connect: no route to host', 'POD_NETWORK_UNREACHABLE'],
+  // Look-alikes.
+  ['pause image cannot be pulled', 'sandbox-event', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox image "registry.k8s.io/pause:3.6": failed to pull image "registry.k8s.io/pause:3.6": failed to pull and unpack image "registry.k8s.io/pause:3.6": failed to resolve reference "registry.k8s.io/pause:3.6": dial tcp: lookup registry.k8s.io: i/o timeout', 'NOT_A_NETWORK_FAULT'],
+  ['app container cannot start (cgroups)', 'event:Failed', 'Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error setting cgroup config for procHooks process: openat2 /sys/fs/cgroup/kubepods.slice/cpu.max: no such file or directory: unknown', 'NOT_A_NETWORK_FAULT'],
+  ['app answers its probe with 503', 'unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', 'NOT_A_NETWORK_FAULT'],
+  ['app not listening yet', 'unhealthy', 'Readiness probe failed: Get "http://10.244.0.9:8080/ready": dial tcp 10.244.0.9:8080: connect: connection refused', 'PROBE_TARGET_NOT_LISTENING'],
+  ['not enough CPU', 'event:FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.', 'NOT_A_NETWORK_FAULT'],
+  ['control-plane taint', 'event:FailedScheduling', "0/1 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate.", 'NOT_A_NETWORK_FAULT'],
+  ['not-ready taint alone names no cause', 'event:FailedScheduling', "0/2 nodes are available: 2 node(s) had taint {node.kubernetes.io/not-ready: }, that the pod didn't tolerate.", 'NONE'],
+  ['kubelet itself not running', 'kubelet', "[kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed with error: Get \"http://localhost:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.", 'NOT_A_NETWORK_FAULT'],
+  ['kubelet credentials rejected', 'kubelet', 'E1126 05:00:00.000000   41233 reflector.go:138] k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Node: failed to list *v1.Node: Unauthorized', 'NOT_A_NETWORK_FAULT'],
+];
+
+describe('what each error phrase is taken for', () => {
+  it.each(cases)('%s', (_name, where, text, expected) => {
+    const diagnosis = diagnose(snapshotWith(where, text));
+    expect(diagnosis.findings[0]?.code ?? 'NONE').toBe(expected);
+    if (expected !== 'NONE') expect(diagnosis.findings[0]?.evidence[0]?.text).toBe(text);
+  });
+});
