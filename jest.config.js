@@ -8,6 +8,7 @@ const common = {
 };
 
 export default {
+  testSequencer: '<rootDir>/test/support/sequencer.cjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },

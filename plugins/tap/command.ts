@@ -1,10 +1,11 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import type { Plugin } from '../../shared/cli/run-plugin.js';
 import type { Io } from '../../shared/cli/io.js';
+import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export type MirrorDirection = 'ingress' | 'egress' | 'both';
 
-export interface TapArgs extends CommonArgs {
+export interface TapArgs extends CommonArgs, SshArgs {
   pod?: string;
   dest?: string;
   destIp?: string;
@@ -19,13 +20,17 @@ export interface TapArgs extends CommonArgs {
   delete: boolean;
   dryRun: boolean;
   output: OutputFormat;
-  raw: Record<string, unknown>;
 }
 
 const usage = 'kubectl tap POD [-n NS] --dest NODE | --dest-ip IP [--vxlan-id N] [--vxlan-port 4789] [--mirrortype ingress|egress|both] [--capture FILE|-]\n       kubectl tap --list | --delete [POD]';
 
+/** yargs reads a lone "-" as a stray positional; `--capture -` means stdout, so glue it to its flag. */
+function glueStdoutDash(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '-' && argv[i - 1] === '--capture' ? [] : arg === '--capture' && argv[i + 1] === '-' ? ['--capture=-'] : [arg]));
+}
+
 async function parse(argv: string[]): Promise<TapArgs | undefined> {
-  const args = await newParser('tap', argv)
+  const args = await addSshOptions(newParser('tap', glueStdoutDash(argv)))
     .usage(`$0: mirror a pod's traffic into a VXLAN tunnel to another node, and capture it\n\nUsage:\n  ${usage}`)
     .command('$0 [pod]', 'Mirror POD\'s traffic', (y) => y.positional('pod', { type: 'string', describe: 'Pod name' }))
     .option('dest', { type: 'string', describe: 'Node that receives the mirrored traffic' })
@@ -46,7 +51,7 @@ async function parse(argv: string[]): Promise<TapArgs | undefined> {
     .example('$0 web-0 --dest kube-node-2 --detach', 'Leave the tap up; kubectl tap --list shows it')
     .parseAsync();
   if (answeredByParser(args)) return undefined;
-  return { ...(args as unknown as TapArgs), raw: args as Record<string, unknown> };
+  return args as unknown as TapArgs;
 }
 
 export const tap: Plugin<TapArgs> = {

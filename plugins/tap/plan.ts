@@ -108,7 +108,7 @@ export function parseTapLabel(alias: string | undefined): ParsedTapLabel | undef
 export function teardownFromLabel(ifname: string, label: ParsedTapLabel): Argv[] {
   const commands: Argv[] = [];
   if (label.role === 'source' && label.veth && label.pref !== undefined) {
-    for (const hook of label.hooks ?? []) commands.push(filterRevertArgv(label.veth, hook, label.pref));
+    for (const hook of [...(label.hooks ?? [])].reverse()) commands.push(filterRevertArgv(label.veth, hook, label.pref));
     if (label.clsactOurs) commands.push(['tc', 'qdisc', 'del', 'dev', label.veth, 'clsact']);
   }
   commands.push(['ip', 'link', 'del', ifname]);

@@ -1,7 +1,100 @@
-import { PluginError } from '../../shared/cli/errors.js';
+import { ExitCode, PluginError, UsageError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
+import { startProgress } from '../../shared/cli/spinner.js';
+import { connectKube } from '../../shared/kube/kube-client.js';
+import { openNodeShells } from '../../shared/nodes/open-shells.js';
+import { renderPlan, type Plan } from '../../shared/plan/plan.js';
+import { quoteArgv } from '../../shared/ssh/quote.js';
 import type { TapArgs } from './command.js';
+import { deadManArgv } from './dead-man.js';
+import { discoverTap } from './discover.js';
+import { listOrDeleteTaps } from './list.js';
+import { planDest, planSource } from './plan.js';
+import { revertsOf } from '../../shared/plan/plan.js';
+import { captureCounts, startCapture, TapSession, type StopReason } from './session.js';
 
-export async function runTap(args: TapArgs, _io: Io): Promise<number> {
-  throw new PluginError(`tap of pod ${args.pod ?? '(none)'} is not available in this build yet`, 1);
+/** What yargs lets through: ranges and combinations. Pure. */
+export function validateTapArgs(args: TapArgs): void {
+  if (args.list || args.delete) return;
+  if (!args.pod) throw new UsageError('which pod? kubectl tap POD --dest NODE');
+  if (Boolean(args.dest) === Boolean(args.destIp)) throw new UsageError('give exactly one of --dest NODE or --dest-ip IP');
+  if (!Number.isInteger(args.vxlanId) || args.vxlanId < 1 || args.vxlanId > 16_777_215) throw new UsageError(`--vxlan-id must be 1..16777215, got ${args.vxlanId}`);
+  if (!Number.isInteger(args.vxlanPort) || args.vxlanPort < 1 || args.vxlanPort > 65_535) throw new UsageError(`--vxlan-port must be 1..65535, got ${args.vxlanPort}`);
+  if (args.capture !== undefined && !args.dest) throw new UsageError('--capture needs --dest: tcpdump runs on the receiving node');
+  if (args.capture !== undefined && args.detach) throw new UsageError('--capture streams until you stop it; it cannot be combined with --detach');
+  if (args.filter !== undefined && args.capture === undefined) throw new UsageError('--filter goes with --capture');
+}
+
+/** Resolves on the first of Ctrl-C, SIGTERM, or any of the given endings. */
+function firstStop(endings: Promise<StopReason>[]): { reason: Promise<StopReason>; dispose: () => void } {
+  let dispose = () => {};
+  const signalled = new Promise<StopReason>((resolve) => {
+    const onInt = () => resolve('SIGINT');
+    const onTerm = () => resolve('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    dispose = () => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); };
+  });
+  return { reason: Promise.race([signalled, ...endings]), dispose };
+}
+
+const exitFor: Record<StopReason, number> = { 'SIGINT': ExitCode.interrupted, 'SIGTERM': 143, 'connection-lost': 1, 'capture-ended': 0 };
+
+export async function runTap(args: TapArgs, io: Io): Promise<number> {
+  validateTapArgs(args);
+  const kube = await connectKube(args, io.env);
+  const pool = openNodeShells(args, io);
+  try {
+    if (args.list || args.delete) return await listOrDeleteTaps(args, kube, pool, io);
+    const progress = await startProgress(io, `looking up pod ${args.pod}`);
+    const found = await discoverTap(args, kube, pool);
+    progress.stop();
+    if (found.note) io.err.write(`note: ${found.note}\n`);
+    for (const warning of found.checks.warnings) io.err.write(`warning: ${warning}\n`);
+    if (found.checks.problems.length > 0) {
+      throw new PluginError(`cannot set up the tap: ${found.checks.problems.join('; ')}`, 1, 'nothing was changed on the nodes');
+    }
+    const { spec } = found;
+    const plans: Plan[] = [...(args.dest ? [planDest(spec)] : []), planSource(spec)];
+    if (args.dryRun) {
+      for (const plan of plans) {
+        io.out.write(`${renderPlan(plan, quoteArgv)}\n`);
+        if (!args.detach) io.out.write(`# dead-man on node ${plan.node} (fed by the client; tears down when it stops)\n${quoteArgv(deadManArgv(revertsOf(plan.steps)))}\n`);
+      }
+      return 0;
+    }
+
+    const shells = await Promise.all(plans.map(async (plan) => ({ plan, shell: await pool.shell(plan.node === spec.source.node ? found.sourceNode : found.destNode!) })));
+    const session = new TapSession(progress, async (node) => pool.shell(node === spec.source.node ? found.sourceNode : found.destNode!));
+    await session.bringUp(shells, args.detach);
+    progress.stop();
+    const where = `${spec.source.node} ${spec.source.hostIface} -> vxlan ${spec.ifname} (VNI ${spec.vni}, UDP ${spec.port}) -> ${spec.dest.node}`;
+    if (args.detach) {
+      io.err.write(`tap up (detached): ${where}\nlist: kubectl tap --list    remove: kubectl tap --delete ${args.pod} -n ${kube.namespace}\n`);
+      return 0;
+    }
+    io.err.write(`tap up: ${where} (Ctrl-C to stop)\n`);
+    if (args.dest && args.capture === undefined) io.err.write(`watch it: ssh ${spec.dest.node} tcpdump -i ${spec.ifname} -n\n`);
+
+    const stopCapture = new AbortController();
+    const capture = args.capture !== undefined
+      ? startCapture(await pool.shell(found.destNode!), spec.ifname, args.capture, args.filter, io, stopCapture.signal)
+      : undefined;
+    const stop = firstStop([session.lostConnection(), ...(capture ? [capture.done.then(() => 'capture-ended' as const, () => 'capture-ended' as const)] : [])]);
+    let reason: StopReason;
+    try {
+      reason = await stop.reason;
+    } finally {
+      stopCapture.abort();
+      const result = capture ? await capture.done.catch((e: Error) => e) : undefined;
+      await session.tearDown();
+      stop.dispose();
+      const counts = result && !(result instanceof Error) ? captureCounts(result.stderrTail) : undefined;
+      io.err.write(`tap removed from ${plans.map((p) => p.node).join(' and ')}${counts ? `; ${counts}` : ''}${args.capture && args.capture !== '-' ? ` (pcap in ${args.capture})` : ''}\n`);
+    }
+    if (reason === 'connection-lost') io.err.write('error: lost the SSH connection to a node; its dead-man removed the tap there\n');
+    return exitFor[reason];
+  } finally {
+    await pool.closeAll();
+  }
 }

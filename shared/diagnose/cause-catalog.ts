@@ -39,11 +39,10 @@ export const causeCatalog = {
 
 export type CauseCode = keyof typeof causeCatalog;
 
-export const causeCodes = Object.keys(causeCatalog) as CauseCode[];
+// Compile-time check that every `explains` entry names a real cause.
+causeCatalog satisfies Record<CauseCode, { title: string; explains?: readonly CauseCode[] }>;
 
-export function isContainerNetworkCause(code: CauseCode): boolean {
-  return causeCatalog[code].stage !== null;
-}
+export const causeCodes = Object.keys(causeCatalog) as CauseCode[];
 
 export function causeExplains(root: CauseCode, consequence: CauseCode): boolean {
   const info: CauseInfo = causeCatalog[root];

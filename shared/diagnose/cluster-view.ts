@@ -1,4 +1,4 @@
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import type { ClusterSnapshot } from '../snapshot/types.js';
 
@@ -16,21 +16,63 @@ const cniHostPaths = ['/etc/cni/net.d', '/opt/cni/bin', '/etc/cni'];
 /** Read-only lookups over a snapshot, shared by all rules. */
 export class ClusterView {
   private readonly podsByKey = new Map<string, V1Pod>();
+  private readonly podsByNode = new Map<string, V1Pod[]>();
+  private readonly nodesByName = new Map<string, V1Node>();
 
   constructor(readonly snapshot: ClusterSnapshot) {
-    for (const pod of snapshot.pods) this.podsByKey.set(podKey(pod), pod);
+    for (const pod of snapshot.pods) {
+      this.podsByKey.set(podKey(pod), pod);
+      const node = pod.spec?.nodeName;
+      if (node) this.podsByNode.set(node, [...(this.podsByNode.get(node) ?? []), pod]);
+    }
+    for (const node of snapshot.nodes) this.nodesByName.set(nodeName(node), node);
   }
 
   pod(namespace: string, name: string): V1Pod | undefined {
     return this.podsByKey.get(`${namespace}/${name}`);
   }
 
+  node(name: string | undefined): V1Node | undefined {
+    return name === undefined ? undefined : this.nodesByName.get(name);
+  }
+
   podsOnNode(node: string): V1Pod[] {
-    return this.snapshot.pods.filter((p) => p.spec?.nodeName === node);
+    return this.podsByNode.get(node) ?? [];
+  }
+
+  /**
+   * Whether the node's Ready condition is True now. Kubelet logs keep "network not
+   * ready" lines from before the CNI was installed; a Ready node has moved on.
+   */
+  isNodeReadyNow(name: string | undefined): boolean {
+    const node = this.node(name);
+    return node !== undefined && readyCondition(node)?.status === 'True';
+  }
+
+  /**
+   * An event about a pod that is gone (deleted, or replaced under the same
+   * name) or that is Ready now: history, not the current state. Events live
+   * an hour, so after a fix the old failures would otherwise still be read.
+   * Only decidable when pods could be listed at all.
+   */
+  isPastPodEvent(event: CoreV1Event): boolean {
+    const target = event.involvedObject;
+    if (target.kind !== 'Pod' || this.snapshot.pods.length === 0) return false;
+    const pod = this.pod(target.namespace ?? '', target.name ?? '');
+    if (!pod) return true;
+    if (target.uid && pod.metadata?.uid && target.uid !== pod.metadata.uid) return true;
+    return isPodReady(pod);
   }
 
   cniDaemonPods(): V1Pod[] {
     return this.snapshot.pods.filter((p) => isCniDaemonPod(p));
+  }
+
+  /** Pod address ranges known from nodes' podCIDRs and kubeadm-config's podSubnet. */
+  podSubnets(): string[] {
+    const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
+    const fromKubeadm = this.kubeadmNetworking().podSubnet?.split(',') ?? [];
+    return [...new Set([...fromKubeadm, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
   }
 
   /** Service CIDR from kubeadm-config, else kubeadm's default. */
@@ -64,9 +106,17 @@ export function isCniDaemonPodName(name: string): boolean {
 }
 
 export function isCniDaemonPod(pod: V1Pod): boolean {
-  if (isCniDaemonPodName(pod.metadata?.name ?? '')) return true;
-  const mountsCniDirs = (pod.spec?.volumes ?? []).some((v) => cniHostPaths.includes(v.hostPath?.path ?? ''));
-  return mountsCniDirs && pod.metadata?.name?.startsWith('kube-proxy') !== true;
+  return isCniAgent(pod.metadata?.name ?? '', pod.spec);
+}
+
+export function isCniDaemonSet(daemonSet: V1DaemonSet): boolean {
+  return isCniAgent(daemonSet.metadata?.name ?? '', daemonSet.spec?.template.spec);
+}
+
+function isCniAgent(name: string, spec: V1PodSpec | undefined): boolean {
+  if (isCniDaemonPodName(name)) return true;
+  const mountsCniDirs = (spec?.volumes ?? []).some((v) => cniHostPaths.includes(v.hostPath?.path ?? ''));
+  return mountsCniDirs && !name.startsWith('kube-proxy');
 }
 
 export function isPodReady(pod: V1Pod): boolean {

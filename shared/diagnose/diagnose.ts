@@ -4,8 +4,8 @@ import { ClusterView } from './cluster-view.js';
 import { assessContainerNetwork, assessHostNetwork } from './network-status.js';
 import { collectObservations } from './observations.js';
 import { diagnoseCniDaemons } from './rules/cni-daemon.js';
-import { diagnoseCoreDnsCrashLoop } from './rules/coredns.js';
-import { diagnoseKubeProxyPods, kubeProxyLogRules } from './rules/kube-proxy.js';
+import { diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable } from './rules/coredns.js';
+import { diagnoseKubeProxyPods, serviceProxyRules } from './rules/kube-proxy.js';
 import { daemonLogRules } from './rules/daemon-logs.js';
 import { diagnoseAddressing } from './rules/node-facts-addressing.js';
 import { diagnoseCniFiles } from './rules/node-facts-cni.js';
@@ -14,27 +14,29 @@ import { diagnoseKernelSettings } from './rules/node-facts-kernel.js';
 import { diagnoseMtu } from './rules/node-facts-mtu.js';
 import { diagnoseNodeConditions, runtimeNetworkLogRules } from './rules/node-conditions.js';
 import { nonNetworkRules } from './rules/non-network.js';
-import { diagnoseProbeFailures } from './rules/probe-failures.js';
+import { diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
 import { sandboxErrorRules } from './rules/sandbox-errors.js';
 import { applyTextRules } from './text-rules.js';
-import { maxEvidencePerFinding, type Diagnosis, type Evidence, type Finding } from './types.js';
+import { maxEvidencePerFinding, maxNextCommands, type Diagnosis, type Evidence, type Finding } from './types.js';
 
 /** Below this, a finding is too weak to be promoted over what it would explain. */
 const minRootConfidence = 0.6;
 
 /** Every text rule; for each text the most confident match wins. */
-export const textRules = [...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...kubeProxyLogRules, ...nonNetworkRules];
+export const textRules = [
+  ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...nonNetworkRules,
+];
 
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
-  diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop,
+  diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
   diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables,
 ];
 
 /** Where the container network setup is stuck, and why, most likely cause first. Pure. */
 export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
   const view = new ClusterView(snapshot);
-  const observations = collectObservations(snapshot);
+  const observations = collectObservations(view);
   const raw = [
     ...applyTextRules(textRules, observations, view),
     ...diagnoseProbeFailures(observations, view),
@@ -67,7 +69,7 @@ export function mergeByCode(findings: readonly Finding[]): Finding[] {
     existing.evidence = dedupeEvidence([...existing.evidence, ...finding.evidence]);
     for (const command of finding.nextCommands) if (!existing.nextCommands.includes(command)) existing.nextCommands.push(command);
   }
-  for (const finding of merged.values()) finding.nextCommands = finding.nextCommands.slice(0, 4);
+  for (const finding of merged.values()) finding.nextCommands = finding.nextCommands.slice(0, maxNextCommands);
   return promoteRootCauses([...merged.values()]).sort(compareFindings);
 }
 

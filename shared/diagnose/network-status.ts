@@ -18,8 +18,8 @@ export function assessHostNetwork(view: ClusterView): Diagnosis['hostNetwork'] {
   if (nodes.length === 0) reasons.push('no nodes are registered');
   for (const node of nodes) {
     const ready = readyCondition(node);
-    if (ready?.status === 'Unknown') reasons.push(`the kubelet on ${nodeName(node)} stopped posting node status (${ready.message ?? ready.reason ?? 'Ready=Unknown'})`);
-    else if (ready?.status === 'False' && !networkNotReadyPattern.test(ready.message ?? '')) reasons.push(`${nodeName(node)} is NotReady: ${ready.message ?? ready.reason ?? ''}`);
+    if (ready?.status === 'Unknown') reasons.push(`the kubelet on ${nodeName(node)} stopped posting node status (${ready.message || ready.reason || 'Ready=Unknown'})`);
+    else if (ready?.status === 'False' && !networkNotReadyPattern.test(ready.message ?? '')) reasons.push(`${nodeName(node)} is NotReady: ${ready.message || ready.reason || 'no reason given'}`);
   }
   for (const pod of pods.filter(isControlPlanePod)) {
     if (pod.status?.phase !== 'Running') reasons.push(`${pod.metadata?.namespace}/${pod.metadata?.name} is ${pod.status?.phase ?? 'not running'}`);
@@ -50,8 +50,9 @@ export function assessContainerNetwork(
 }
 
 function observedStep(view: ClusterView, observations: readonly Observation[]): Step | undefined {
-  const nodeTexts = observations.filter((o) => o.source === 'kubeletLog' || o.source === 'runtimeLog' || o.source === 'event');
-  if (view.snapshot.nodes.some(isNodeNetworkNotReady) || nodeTexts.some((o) => networkNotReadyPattern.test(o.evidence.text))) return 'waiting-for-cni';
+  const saysNetworkNotReady = (o: Observation) => (o.source === 'kubeletLog' || o.source === 'runtimeLog' || o.source === 'event') &&
+    networkNotReadyPattern.test(o.evidence.text) && !view.isNodeReadyNow(o.node);
+  if (view.snapshot.nodes.some(isNodeNetworkNotReady) || observations.some(saysNetworkNotReady)) return 'waiting-for-cni';
   const sandboxTexts = observations.filter((o) => o.source !== 'podLog' && o.source !== 'nodeCondition');
   if (sandboxTexts.some((o) => sandboxNetworkFailure.test(o.evidence.text) || /failed to find plugin/.test(o.evidence.text))) return 'case-a';
   const timeouts = probeFailures(observations).filter((p) => p.outcome === 'timeout');

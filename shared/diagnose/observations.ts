@@ -1,5 +1,6 @@
-import type { ClusterSnapshot } from '../snapshot/types.js';
-import { splitPodLogKey } from '../snapshot/types.js';
+import type { CoreV1Event, V1Node } from '@kubernetes/client-node';
+import { splitPodLogKey, type NodeFacts } from '../snapshot/types.js';
+import type { ClusterView } from './cluster-view.js';
 import type { Evidence } from './types.js';
 
 export type ObservationSource = 'event' | 'nodeCondition' | 'kubeletLog' | 'runtimeLog' | 'podLog';
@@ -16,36 +17,16 @@ export interface Observation {
   reason?: string;
 }
 
-/** Every text in the snapshot, with identical log lines collapsed to their last occurrence. */
-export function collectObservations(snapshot: ClusterSnapshot): Observation[] {
+/** Every text in the snapshot; a log line repeated with new timestamps counts once (its newest occurrence). */
+export function collectObservations(view: ClusterView): Observation[] {
+  const { snapshot } = view;
   return [
-    ...snapshot.nodes.flatMap((node) => (node.status?.conditions ?? [])
-      .filter((c) => (c.message ?? '') !== '' && isAbnormal(c))
-      .map((c): Observation => ({
-        source: 'nodeCondition',
-        node: node.metadata?.name,
-        reason: c.reason,
-        evidence: { object: `Node ${node.metadata?.name ?? ''}`, field: `status.conditions[${c.type}].message`, text: c.message ?? '' },
-      }))),
-    ...snapshot.events.filter((e) => (e.message ?? '') !== '').map((e): Observation => {
-      const target = e.involvedObject;
-      const name = target.namespace ? `${target.namespace}/${target.name ?? ''}` : target.name ?? '';
-      const pod = target.kind === 'Pod' ? snapshot.pods.find((p) => p.metadata?.namespace === target.namespace && p.metadata?.name === target.name) : undefined;
-      return {
-        source: 'event',
-        reason: e.reason,
-        node: pod?.spec?.nodeName ?? e.source?.host ?? (target.kind === 'Node' ? target.name : undefined),
-        pod: target.kind === 'Pod' ? { namespace: target.namespace ?? '', name: target.name ?? '' } : undefined,
-        evidence: { object: `${target.kind ?? 'Object'} ${name}`, field: `events[${e.reason ?? ''}].message`, text: e.message ?? '' },
-      };
-    }),
-    ...Object.entries(snapshot.nodeFacts).flatMap(([node, facts]) => [
-      ...logLines(facts.kubeletLog).map((text): Observation => ({ source: 'kubeletLog', node, evidence: { object: `Node ${node}`, field: 'kubelet.log', text } })),
-      ...logLines(facts.runtimeLog).map((text): Observation => ({ source: 'runtimeLog', node, evidence: { object: `Node ${node}`, field: 'runtime.log', text } })),
-    ]),
+    ...snapshot.nodes.flatMap(conditionObservations),
+    ...snapshot.events.filter((e) => (e.message ?? '') !== '' && !view.isPastPodEvent(e)).map((e) => eventObservation(view, e)),
+    ...Object.entries(snapshot.nodeFacts).flatMap(([node, facts]) => nodeLogObservations(node, facts)),
     ...Object.entries(snapshot.podLogs).flatMap(([key, log]) => {
       const { namespace, pod, container } = splitPodLogKey(key);
-      const node = snapshot.pods.find((p) => p.metadata?.namespace === namespace && p.metadata?.name === pod)?.spec?.nodeName;
+      const node = view.pod(namespace, pod)?.spec?.nodeName;
       return logLines(log).map((text): Observation => ({
         source: 'podLog', node, pod: { namespace, name: pod },
         evidence: { object: `Pod ${namespace}/${pod}`, field: `logs[${container}]`, text },
@@ -54,14 +35,61 @@ export function collectObservations(snapshot: ClusterSnapshot): Observation[] {
   ];
 }
 
+function conditionObservations(node: V1Node): Observation[] {
+  const name = node.metadata?.name ?? '';
+  return (node.status?.conditions ?? [])
+    .filter((c) => (c.message ?? '') !== '' && isAbnormal(c))
+    .map((c) => ({
+      source: 'nodeCondition', node: name, reason: c.reason,
+      evidence: { object: `Node ${name}`, field: `status.conditions[${c.type}].message`, text: c.message ?? '' },
+    }));
+}
+
+function eventObservation(view: ClusterView, event: CoreV1Event): Observation {
+  const target = event.involvedObject;
+  const name = target.namespace ? `${target.namespace}/${target.name ?? ''}` : target.name ?? '';
+  const isPod = target.kind === 'Pod';
+  const pod = isPod ? view.pod(target.namespace ?? '', target.name ?? '') : undefined;
+  return {
+    source: 'event',
+    reason: event.reason,
+    node: pod?.spec?.nodeName ?? event.source?.host ?? (target.kind === 'Node' ? target.name : undefined),
+    pod: isPod ? { namespace: target.namespace ?? '', name: target.name ?? '' } : undefined,
+    evidence: { object: `${target.kind ?? 'Object'} ${name}`, field: `events[${event.reason ?? ''}].message`, text: event.message ?? '' },
+  };
+}
+
+function nodeLogObservations(node: string, facts: NodeFacts): Observation[] {
+  const lines = (source: 'kubeletLog' | 'runtimeLog', field: string, text: string | undefined) =>
+    logLines(text).map((line): Observation => ({ source, node, evidence: { object: `Node ${node}`, field, text: line } }));
+  return [...lines('kubeletLog', 'kubelet.log', facts.kubeletLog), ...lines('runtimeLog', 'runtime.log', facts.runtimeLog)];
+}
+
 /** Ready that is not True, or a pressure / NetworkUnavailable condition that is True. */
 function isAbnormal(condition: { type: string; status: string }): boolean {
   return condition.type === 'Ready' ? condition.status !== 'True' : condition.status === 'True';
 }
 
-/** Non-empty lines, each kept once (its last occurrence: the newest is the one that matters). */
+/**
+ * Non-empty lines; lines that differ only in timestamps, PIDs or sandbox IDs are
+ * kept once, as their newest occurrence.
+ */
 export function logLines(text: string | undefined): string[] {
   if (text === undefined) return [];
-  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
-  return [...new Set(lines.reverse())].reverse();
+  const newestFirst = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').reverse();
+  const byKey = new Map<string, string>();
+  for (const line of newestFirst) {
+    const key = repetitionKey(line);
+    if (!byKey.has(key)) byKey.set(key, line);
+  }
+  return [...byKey.values()].reverse();
+}
+
+/** The part of a log line that stays the same when it repeats. */
+function repetitionKey(line: string): string {
+  return line
+    .replace(/^\w{3} +\d+ [\d:]+ \S+ [\w.-]+(\[\d+\])?: /, '') // journald prefix
+    .replace(/^[IWEF]\d{4} [\d:.]+\s+\d+ /, '') // klog header
+    .replace(/time="[^"]*"/, '')
+    .replace(/\b[0-9a-f]{64}\b/g, '<id>');
 }

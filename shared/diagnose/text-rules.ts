@@ -58,7 +58,7 @@ function findingFrom(rule: TextRule, match: RegExpExecArray, observation: Observ
   };
 }
 
-export function templateValues(observation: Observation, groups: Record<string, string | undefined> = {}): Record<string, string> {
+function templateValues(observation: Observation, groups: Record<string, string | undefined> = {}): Record<string, string> {
   const values: Record<string, string> = {
     node: observation.node ?? 'NODE',
     namespace: observation.pod?.namespace ?? 'kube-system',

@@ -24,7 +24,7 @@ export interface Finding {
   evidence: Evidence[];
   /** One or two sentences: what the evidence means. */
   explanation: string;
-  /** Commands that confirm or fix it, to run in this order. */
+  /** Commands that confirm or fix it, to run in this order; at most maxNextCommands. */
   nextCommands: string[];
 }
 
@@ -38,6 +38,7 @@ export interface Diagnosis {
 }
 
 export const maxEvidencePerFinding = 4;
+export const maxNextCommands = 4;
 
 export type ConfidenceLabel = 'high' | 'medium' | 'low';
 

@@ -1,7 +1,6 @@
 /** Parses `iptables-save` output and tells whose chains are whose. Pure. */
 
-// TODO(lead): cidr.ts belongs in shared/net; it lives in shared/diagnose only because of file ownership.
-import { cidrsOverlap, parseCidr } from '../diagnose/cidr.js';
+import { cidrsOverlap, parseCidr } from './cidr.js';
 
 export type ChainOwner =
   | 'builtin' | 'kubelet' | 'kube-proxy' | 'flannel' | 'calico' | 'weave' | 'cilium' | 'istio' | 'docker' | 'unknown';

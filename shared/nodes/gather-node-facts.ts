@@ -68,12 +68,18 @@ export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFa
   }
 
   const listing = await shell.exec(['ls', '-1', cniConfDir], { sudo: true });
-  facts.cniNetD = {};
-  if (listing.code === 0) {
+  const missingDir = /No such file or directory/.test(listing.stderrTail);
+  if (listing.code === 0 || missingDir) {
+    // A folder that does not exist is "no CNI config"; one we could not list is unknown, not empty.
+    const cniNetD: Record<string, string> = {};
     for (const file of (listing.stdout?.toString('utf8') ?? '').split('\n').filter(Boolean)) {
       const content = await shell.exec(['head', '-c', '65536', `${cniConfDir}/${file}`], { sudo: true });
-      if (content.code === 0) facts.cniNetD[file] = content.stdout?.toString('utf8') ?? '';
+      if (content.code === 0) cniNetD[file] = content.stdout?.toString('utf8') ?? '';
+      else unreadable.push({ what: `node ${shell.node}: ${cniConfDir}/${file}`, reason: content.stderrTail.trim() });
     }
+    facts.cniNetD = cniNetD;
+  } else {
+    unreadable.push({ what: `node ${shell.node}: ls ${cniConfDir}`, reason: listing.stderrTail.trim() || `exit ${listing.code}` });
   }
   const subnet = await shell.exec(['cat', flannelSubnetEnv], { sudo: true });
   facts.flannelSubnetEnv = subnet.code === 0 ? (subnet.stdout?.toString('utf8') ?? '') : null;

@@ -49,7 +49,12 @@ export class NodeShellPool {
   }
 
   shell(node: NodeLike): Promise<NodeShell> {
-    const name = nodeName(node);
+    let name: string;
+    try {
+      name = nodeName(node);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let shell = this.shells.get(name);
     if (shell === undefined) {
       shell = this.connect(node);

@@ -23,13 +23,15 @@ export interface NodeShell {
 export class RemoteCommandError extends PluginError {
   constructor(
     readonly node: string,
+    /** The node and the address:port it was reached at, as messages name it. */
+    readonly where: string,
     readonly argv: readonly string[],
     readonly exitStatus: number | null,
     readonly exitSignal: string | undefined,
     readonly lastStderrLine: string,
   ) {
     const status = exitStatus !== null ? `exit status ${exitStatus}` : exitSignal ? `killed by ${exitSignal}` : 'no exit status (connection lost?)';
-    super(`command ${shortCommand(argv)} failed on node ${node}: ${status}${lastStderrLine ? `: ${lastStderrLine}` : ''}`,
+    super(`command ${shortCommand(argv)} failed on ${where}: ${status}${lastStderrLine ? `: ${lastStderrLine}` : ''}`,
       ExitCode.couldNotCheck,
       exitStatus === 127 ? `${argv[0]} seems not to be installed on node ${node} (or not in the PATH of the SSH user)` : undefined);
     this.name = 'RemoteCommandError';
@@ -69,7 +71,7 @@ export class SshNodeShell implements NodeShell {
   async run(argv: readonly string[], options: Omit<ExecOptions, 'stdout' | 'stderr' | 'pty'> = {}): Promise<string> {
     const result = await this.exec(argv, options);
     if (result.code !== 0) {
-      throw new RemoteCommandError(this.node, argv, result.code, result.signal, lastLine(result.stderrTail));
+      throw new RemoteCommandError(this.node, this.where, argv, result.code, result.signal, lastLine(result.stderrTail));
     }
     return result.stdout?.toString('utf8') ?? '';
   }

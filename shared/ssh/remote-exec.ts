@@ -2,7 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { ExitCode, PluginError } from '../cli/errors.js';
 import { quoteArgv, withSudo } from './quote.js';
-import { announcingPid, PidLineStripper, signalRemote, type StopSignal } from './remote-process.js';
+import { announcingPid, RemoteStopper } from './remote-process.js';
+import { collectOutput, feedStdin, followResize } from './remote-streams.js';
 
 export interface PtyOptions {
   rows: number;
@@ -40,9 +41,6 @@ export interface ExecResult {
   stderrTail: string;
 }
 
-const stderrTailBytes = 4096;
-const stopGraceMs = 2000;
-
 /** Who runs the command and how messages name the node. */
 export interface ExecTarget {
   /** `node worker-1 (10.0.0.11:22)`. */
@@ -69,93 +67,45 @@ export function execOnClient(client: Client, argv: readonly string[], options: E
 }
 
 async function collectResult(client: Client, channel: ClientChannel, options: ExecOptions, target: ExecTarget): Promise<ExecResult> {
-  const stderr = channel.stderr.pipe(new PidLineStripper());
-  const stdoutChunks = drain(channel, options.stdout);
-  const stderrChunks = drain(stderr, options.stderr);
-  let stderrTail = Buffer.alloc(0);
-  stderr.on('data', (chunk: Buffer) => {
-    stderrTail = Buffer.concat([stderrTail, chunk]).subarray(-stderrTailBytes);
-  });
   const exit: { code: number | null; signal?: string } = { code: null };
   let exited = false;
   channel.on('exit', (code: number | null, signal?: string) => {
     exited = true;
     Object.assign(exit, { code }, signal ? { signal } : {});
   });
-  const done = Promise.all([new Promise((resolve) => channel.once('close', resolve)), new Promise((resolve) => stderr.once('end', resolve))]);
+  let stopper: RemoteStopper | undefined;
+  const output = collectOutput(channel, options, () => stopper?.stop(['TERM', 'KILL']));
+  const remote = { pid: output.pid, pty: options.pty !== undefined, asRoot: options.sudo === true, user: target.user };
+  stopper = new RemoteStopper(client, channel, remote, () => exited);
 
-  const remote = { pid: stderr.pid, pty: options.pty !== undefined, asRoot: options.sudo === true, user: target.user };
-  const timers: NodeJS.Timeout[] = [];
-  /** Signals in turn, a grace period apart, until the command is gone; then drops the channel. */
-  const stop = (signals: StopSignal[]): void => {
-    const [first, ...rest] = signals;
-    if (exited) return;
-    if (first === undefined) return channel.close();
-    void signalRemote(client, channel, remote, first);
-    timers.push(setTimeout(() => stop(rest), stopGraceMs));
-  };
   let timedOut = false;
-  if (options.timeoutMs !== undefined) {
-    timers.push(setTimeout(() => { timedOut = true; stop(['KILL']); }, options.timeoutMs));
-  }
-  const onAbort = (): void => stop(['INT', 'KILL']);
+  const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    stopper.stop(['KILL']);
+  }, options.timeoutMs);
+  const onAbort = (): void => stopper.stop(['INT', 'KILL']);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
-  const stopStdin = feedStdin(channel, options);
-  const stopResize = followResize(channel, options.pty);
+  const releaseStdin = feedStdin(channel, options.stdin, options.pty !== undefined);
+  const stopResizing = followResize(channel, options.pty?.resizeFrom);
   try {
-    await done;
+    await output.drained;
   } finally {
-    timers.forEach(clearTimeout);
+    clearTimeout(timeout);
+    stopper.dispose();
+    output.dispose();
     options.signal?.removeEventListener('abort', onAbort);
-    stopStdin();
-    stopResize();
+    releaseStdin();
+    stopResizing();
   }
   if (timedOut) {
     throw new PluginError(`a command on ${target.where} did not finish within ${options.timeoutMs! / 1000}s and was stopped`,
       ExitCode.couldNotCheck, 'the node may be overloaded; a timeout that is too short for the command can also cause this');
   }
-  return {
-    ...exit,
-    ...(stdoutChunks && { stdout: Buffer.concat(stdoutChunks) }),
-    ...(stderrChunks && { stderr: Buffer.concat(stderrChunks) }),
-    stderrTail: stderrTail.toString('utf8'),
-  };
-}
-
-/** Streams into `target` with backpressure (pipe), or collects chunks when there is no target. */
-function drain(source: Readable, target: Writable | undefined): Buffer[] | undefined {
-  if (target) {
-    source.pipe(target, { end: false }); // the caller's stream (often process.stdout) stays open
-    return undefined;
+  const sinkError = output.sinkError();
+  if (sinkError) {
+    throw new PluginError(`could not write the output of a command on ${target.where}: ${sinkError.message}`, ExitCode.couldNotCheck,
+      undefined, { cause: sinkError });
   }
-  const chunks: Buffer[] = [];
-  source.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return chunks;
-}
-
-function feedStdin(channel: ClientChannel, options: ExecOptions): () => void {
-  const { stdin } = options;
-  if (stdin === undefined) {
-    if (!options.pty) channel.end(); // EOF now, or `cat` would wait forever; a terminal keeps its input open
-    return () => undefined;
-  }
-  if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) {
-    channel.end(stdin);
-    return () => undefined;
-  }
-  stdin.pipe(channel);
-  // Let go of a long-lived input (process.stdin) once the command is over, so the process can exit.
-  return () => {
-    stdin.unpipe(channel);
-    if (stdin.listenerCount('data') === 0) stdin.pause();
-  };
-}
-
-function followResize(channel: ClientChannel, pty: PtyOptions | undefined): () => void {
-  const terminal = pty?.resizeFrom;
-  if (!terminal) return () => undefined;
-  const onResize = (): void => channel.setWindow(terminal.rows, terminal.columns, 0, 0);
-  terminal.on('resize', onResize);
-  return () => terminal.off('resize', onResize);
+  return { ...exit, ...output.captured(), stderrTail: output.stderrTail() };
 }

@@ -17,10 +17,15 @@ export function announcingPid(quotedCommand: string): string {
   return `echo ${pidMarker}$$ >&2; exec ${quotedCommand}`;
 }
 
-/** Takes the PID line off the front of stderr; everything after it passes through untouched. */
+/** How far into stderr the PID line may come: a login shell's rc files may print before it. */
+const pidSearchBytes = 4096;
+const pidLine = new RegExp(`(?:^|\\n)${pidMarker}(\\d+)\\n`);
+
+/** Takes the PID line out of the start of stderr; everything else passes through untouched. */
 export class PidLineStripper extends Transform {
   readonly pid: Promise<number | undefined>;
   private resolvePid!: (pid: number | undefined) => void;
+  /** stderr held back while the PID line has not been seen; undefined once it has (or never will be). */
   private head: Buffer | undefined = Buffer.alloc(0);
 
   constructor() {
@@ -31,21 +36,23 @@ export class PidLineStripper extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     if (this.head === undefined) return done(null, chunk);
     this.head = Buffer.concat([this.head, chunk]);
-    const newline = this.head.indexOf(10);
-    if (newline < 0 && this.head.length < 64) return done();
-    const line = this.head.subarray(0, Math.max(newline, 0)).toString('latin1');
-    const match = new RegExp(`^${pidMarker}(\\d+)$`).exec(line);
-    const rest = match ? this.head.subarray(newline + 1) : this.head;
-    this.head = undefined;
-    this.resolvePid(match ? Number(match[1]) : undefined);
-    done(null, rest.length > 0 ? rest : undefined);
+    const match = pidLine.exec(this.head.toString('latin1')); // latin1: one char per byte, so indexes are byte offsets
+    if (match === null && this.head.length < pidSearchBytes) return done();
+    done(null, this.release(match));
   }
 
   override _flush(done: TransformCallback): void {
-    const rest = this.head;
+    done(null, this.release(null));
+  }
+
+  private release(match: RegExpExecArray | null): Buffer | undefined {
+    const head = this.head ?? Buffer.alloc(0);
     this.head = undefined;
-    this.resolvePid(undefined);
-    done(null, rest && rest.length > 0 ? rest : undefined);
+    this.resolvePid(match ? Number(match[1]) : undefined);
+    const rest = match
+      ? Buffer.concat([head.subarray(0, match.index + (match[0].startsWith('\n') ? 1 : 0)), head.subarray(match.index + match[0].length)])
+      : head;
+    return rest.length > 0 ? rest : undefined;
   }
 }
 
@@ -76,4 +83,40 @@ export async function signalRemote(
       killer.end();
     });
   });
+}
+
+const stopGraceMs = 2000;
+
+/** Stops a running command: each signal in turn, a grace period apart, then drops the channel. */
+export class RemoteStopper {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly channel: ClientChannel,
+    private readonly target: Parameters<typeof signalRemote>[2],
+    private readonly isOver: () => boolean,
+  ) {}
+
+  stop(signals: readonly StopSignal[]): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.next(signals);
+  }
+
+  private next(signals: readonly StopSignal[]): void {
+    const [first, ...rest] = signals;
+    if (this.isOver()) return;
+    if (first === undefined) {
+      this.channel.close();
+      return;
+    }
+    void signalRemote(this.client, this.channel, this.target, first);
+    this.timers.push(setTimeout(() => this.next(rest), stopGraceMs));
+  }
+
+  dispose(): void {
+    this.timers.forEach(clearTimeout);
+  }
 }

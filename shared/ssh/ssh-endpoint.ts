@@ -32,7 +32,12 @@ export interface EndpointContext {
   env: NodeJS.ProcessEnv;
 }
 
-/** The hops (in order) and the node endpoint for `connectTo`, resolved through the ssh config like `ssh` would. */
+/**
+ * The hops (in order) and the node endpoint for `connectTo`, each resolved
+ * through the ssh config like `ssh` would. --ssh-user and --ssh-port are for
+ * the node only; --ssh-key is offered to every hop. A jump host's own
+ * ProxyJump is not followed (ssh -J chains are written out in one list).
+ */
 export function planConnection(node: string, connectTo: string, context: EndpointContext): SshEndpoint[] {
   const { options } = context;
   const target = resolveHost(context.config, connectTo, context.local);

@@ -53,7 +53,7 @@ export function addSshOptions<T>(parser: Argv<T>): Argv<T & SshArgs> {
     .option('ssh-port', { type: 'string', describe: 'SSH port on the nodes (default: ssh config Port, else 22)' })
     .option('ssh-jump', { type: 'string', describe: 'Jump host(s) as user@host:port, comma separated, or "none" (default: ssh config ProxyJump)' })
     .option('ssh-config', { type: 'string', describe: 'OpenSSH client config to read (default: $NETCHECK_SSH_CONFIG, else ~/.ssh/config)' })
-    .option('ssh-connect-timeout', { type: 'string', describe: 'Time to wait for each SSH connection, like 10s (default: 10s)' })
+    .option('ssh-connect-timeout', { type: 'string', describe: 'Time to wait for each SSH connection, like 10s (default: ssh config ConnectTimeout, else 10s)' })
     .option('insecure-skip-host-key-check', { type: 'boolean', default: false, describe: 'Do not check node host keys against known_hosts (warns on every connection)' })
     .option('node-address-type', { choices: nodeAddressTypes, default: 'InternalIP' as NodeAddressType, describe: 'Which node address to connect to' })
     .option('node-address', { type: 'string', describe: 'NODE=ADDRESS: connect to this address for this node; repeat for more' }) as unknown as Argv<T & SshArgs>;
@@ -89,8 +89,10 @@ export function sshOptionsFromArgs(args: SshArgs, env: NodeJS.ProcessEnv = proce
 function parseNodeAddresses(pairs: string[]): Map<string, string> {
   const byNode = new Map<string, string>();
   for (const pair of pairs) {
-    const [node, address] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-    if (!pair.includes('=') || node === '' || address === '') {
+    const equals = pair.indexOf('=');
+    const node = pair.slice(0, Math.max(equals, 0));
+    const address = pair.slice(equals + 1);
+    if (equals <= 0 || address === '') {
       throw new UsageError(`--node-address must be NODE=ADDRESS, got "${pair}"`, 'for example --node-address worker-1=10.0.0.12');
     }
     if (byNode.has(node) && byNode.get(node) !== address) {

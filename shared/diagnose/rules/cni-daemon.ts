@@ -1,5 +1,5 @@
-import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
-import { containerProblems, isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
+import type { V1Pod } from '@kubernetes/client-node';
+import { containerProblems, isCniDaemonPod, isCniDaemonPodName, isCniDaemonSet, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { Evidence, Finding } from '../types.js';
 
 /** Container states that mean the daemon does not run, as opposed to "starting". */
@@ -61,11 +61,6 @@ function daemonFinding(confidence: number, evidence: Evidence, explanation: stri
     code: 'CNI_DAEMON_NOT_READY', confidence, evidence: [evidence], explanation,
     nextCommands: [`kubectl describe -n ${namespace} pod/${name}`, `kubectl logs -n ${namespace} ${name} --all-containers --previous --tail=50`],
   };
-}
-
-function isCniDaemonSet(daemonSet: V1DaemonSet): boolean {
-  const template = { metadata: { name: daemonSet.metadata?.name }, spec: daemonSet.spec?.template.spec } as V1Pod;
-  return isCniDaemonPod(template);
 }
 
 const podName = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;

@@ -1,6 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems } from '../cluster-view.js';
-import type { ClusterView } from '../cluster-view.js';
+import { containerProblems, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
 import type { Finding } from '../types.js';
 
 const isCoreDns = (pod: V1Pod) =>
@@ -23,5 +22,27 @@ export function diagnoseCoreDnsCrashLoop(view: ClusterView): Finding[] {
     evidence: crashing,
     explanation: 'CoreDNS keeps crashing. The usual reason on kubeadm clusters is a forwarding loop (the node\'s /etc/resolv.conf names a local stub such as 127.0.0.53 or 127.0.1.1); its log says so with "plugin/loop: Loop ... detected".',
     nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-dns --previous --tail=20', 'ssh <node> cat /etc/resolv.conf'],
+  }];
+}
+
+const notReadyTaint = /taint \{node\.kubernetes\.io\/not-ready: ?\}/;
+
+/**
+ * CoreDNS unschedulable because every node carries the not-ready taint, with no
+ * CNI agent anywhere and no node saying why it is NotReady: right after
+ * `kubeadm init` this is the missing pod network add-on (kubeadm's own docs).
+ */
+export function diagnoseCoreDnsUnschedulable(view: ClusterView): Finding[] {
+  const { nodes, events } = view.snapshot;
+  const unschedulable = events.filter((e) => e.reason === 'FailedScheduling' && notReadyTaint.test(e.message ?? '') && /^coredns-/.test(e.involvedObject.name ?? ''));
+  const someNodeReady = nodes.some((n) => readyCondition(n)?.status === 'True');
+  const nodeSaysWhy = nodes.some((n) => (readyCondition(n)?.message ?? '') !== '' && !networkNotReadyPattern.test(readyCondition(n)?.message ?? ''));
+  if (unschedulable.length === 0 || someNodeReady || nodeSaysWhy || view.cniDaemonPods().length > 0) return [];
+  return [{
+    code: 'CNI_NOT_INSTALLED',
+    confidence: 0.45,
+    evidence: unschedulable.slice(0, 2).map((e) => ({ object: `Pod ${e.involvedObject.namespace}/${e.involvedObject.name}`, field: 'events[FailedScheduling].message', text: e.message ?? '' })),
+    explanation: 'CoreDNS cannot be scheduled because every node is NotReady, and no CNI agent runs anywhere: after kubeadm init the nodes stay NotReady until a pod network add-on is installed.',
+    nextCommands: ['kubectl get nodes', 'kubectl describe nodes | grep -A2 "Ready "', 'kubectl apply -f <your CNI provider\'s manifest>'],
   }];
 }

@@ -1,7 +1,5 @@
-import { ipInCidr } from '../cidr.js';
 import { isCniDaemonPodName } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
-import { serviceDialTimeout } from './sandbox-errors.js';
 
 /**
  * What the CNI daemons, kube-proxy and CoreDNS log when the network below them is
@@ -37,19 +35,9 @@ export const daemonLogRules: readonly TextRule[] = [
     id: 'calico-node-not-ready',
     code: 'CNI_DAEMON_NOT_READY',
     confidence: 0.86,
-    pattern: /calico\/node is not ready|BIRD is not ready|BGP not established with (?<peers>\S+)|Felix is not (?:ready|live)/,
+    pattern: /calico\/node is not ready|BIRD is not ready|BGP not established with (?<peers>\S+)|[Ff]elix is not (?:ready|live)/,
     explanation: 'calico-node reports itself not ready (BGP sessions or Felix not up), so routes to pods on other nodes are missing; a wrong autodetected node IP (IP_AUTODETECTION_METHOD) is the usual reason.',
     nextCommands: ['kubectl -n kube-system logs -l k8s-app=calico-node -c calico-node --tail=50', 'kubectl get nodes -o wide   # compare INTERNAL-IP with the BGP peer addresses', 'kubectl -n kube-system set env ds/calico-node IP_AUTODETECTION_METHOD=interface=<nic>'],
-  },
-  {
-    id: 'daemon-cannot-reach-service-ip',
-    code: 'SERVICE_PROXY_BROKEN',
-    confidence: 0.8,
-    sources: ['podLog'],
-    pattern: serviceDialTimeout,
-    when: (match, _o, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()),
-    explanation: '{pod} cannot reach the service IP {ip}:{port} ({error}); service IPs work only once kube-proxy (or its replacement) has programmed the node, or the node routes them out of the wrong interface.',
-    nextCommands: ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"', 'ssh {node} ip route get {ip}'],
   },
   {
     id: 'flannel-on-virtualbox-nat',
@@ -76,6 +64,22 @@ export const daemonLogRules: readonly TextRule[] = [
     pattern: /plugin\/ready: Still waiting on: "kubernetes"|plugin\/kubernetes: waiting for Kubernetes API/,
     explanation: 'CoreDNS has not reached the API server through the kubernetes service IP yet; until then it is not Ready. Its log usually names the address it times out on.',
     nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-dns --tail=30 | grep -E "dial tcp|timeout"', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'],
+  },
+  {
+    id: 'pod-cidr-outside-flannel-network',
+    code: 'POD_CIDR_NOT_ASSIGNED',
+    confidence: 0.8,
+    pattern: /specified in the flannel net config doesn't contain "?(?<podCidr>[\d./]+)"? PodCIDR/,
+    explanation: 'The node\'s podCIDR {podCidr} lies outside the Network in flannel\'s net-conf.json: kubeadm\'s --pod-network-cidr (networking.podSubnet) and flannel\'s Network must be the same range.',
+    nextCommands: ['kubectl -n kube-system get cm kubeadm-config -o yaml | grep podSubnet', 'kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\''],
+  },
+  {
+    id: 'cni-daemon-forbidden',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.78,
+    pattern: /is forbidden: User "system:serviceaccount:(?<saNamespace>[\w-]+):(?<serviceAccount>flannel|calico-node|calico-cni-plugin|weave-net|cilium|kindnet|kube-router|antrea-agent)"/,
+    explanation: 'The CNI daemon\'s service account {saNamespace}/{serviceAccount} lacks the RBAC permissions it needs (its ClusterRole or binding was not applied or is outdated), so the daemon cannot start.',
+    nextCommands: ['kubectl get clusterrolebinding -o wide | grep {serviceAccount}', 'kubectl auth can-i list nodes --as=system:serviceaccount:{saNamespace}:{serviceAccount}', 're-apply the provider\'s full manifest (it carries the RBAC objects)'],
   },
   {
     id: 'flannel-cannot-register',

@@ -1,3 +1,4 @@
+import { ipInCidr } from '../../net/cidr.js';
 import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
@@ -23,7 +24,23 @@ export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
     });
 }
 
-export const kubeProxyLogRules: readonly TextRule[] = [
+/**
+ * `dial tcp 10.96.0.1:443: i/o timeout`, `read udp ...->10.96.0.10:53: i/o timeout`: nothing answers,
+ * the service IP is not translated.
+ * ("connection refused" is left out: something answered, so the path was translated.)
+ */
+const serviceDialTimeout = /(?:dial tcp |read udp [\d.:]+->)\[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout|connect: no route to host)/;
+
+export const serviceProxyRules: readonly TextRule[] = [
+  {
+    id: 'service-ip-timeout',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.8,
+    pattern: serviceDialTimeout,
+    when: (match, _o, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()),
+    explanation: 'Connections to the service IP {ip}:{port} time out on {node} ({error}): service IPs only work once kube-proxy (or its replacement) has programmed the node, and only if the node routes them out of the right interface.',
+    nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"', 'ssh {node} ip route get {ip}'],
+  },
   {
     id: 'kube-proxy-cannot-program-iptables',
     code: 'SERVICE_PROXY_BROKEN',

@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { NodeFacts } from '../../snapshot/types.js';
-import { cidrContains, cidrSize, formatCidr, parseCidr, parseIpv4 } from '../cidr.js';
+import { cidrContains, cidrSize, formatCidr, parseCidr, parseIpv4 } from '../../net/cidr.js';
 import { loadCniConfigDir, type CniConfigFile } from '../cni-config.js';
 import type { ClusterView } from '../cluster-view.js';
 import { parseIpAddr } from '../parse-ip-addr.js';
@@ -9,7 +9,7 @@ import type { Finding } from '../types.js';
 /** Pod addressing on each node: bridge address, host-local reservations, the node's podCIDR. */
 export function diagnoseAddressing(view: ClusterView): Finding[] {
   return Object.entries(view.snapshot.nodeFacts).flatMap(([name, facts]) => {
-    const node = view.snapshot.nodes.find((n) => n.metadata?.name === name);
+    const node = view.node(name);
     const active = facts.cniNetD ? loadCniConfigDir(facts.cniNetD).active : undefined;
     const nodeSubnet = flannelSubnet(facts) ?? node?.spec?.podCIDR;
     return [
@@ -43,12 +43,12 @@ function bridgeFindings(node: string, facts: NodeFacts, active: CniConfigFile | 
   }];
 }
 
-/** Reserved addresses per host-local network from `ls -1A /var/lib/cni/networks/*`. */
+/** Reserved addresses per host-local network from `ls -1AR /var/lib/cni/networks` (or `ls -1A .../*`). */
 export function parseIpamListing(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   let network = '';
   for (const line of text.split('\n').map((l) => l.trim())) {
-    const header = /^(?:\S*\/)?([^/\s]+):$/.exec(line);
+    const header = /^(?:\/\S*\/)?([^/\s:]+):$/.exec(line);
     if (header?.[1]) {
       network = header[1];
       counts.set(network, counts.get(network) ?? 0);

@@ -24,7 +24,7 @@ export function diagnoseMtu(view: ClusterView): Finding[] {
   return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => {
     if (facts.ipAddr === undefined) return [];
     const interfaces = parseIpAddr(facts.ipAddr);
-    const nodeIps = (view.snapshot.nodes.find((n) => n.metadata?.name === node)?.status?.addresses ?? []).map((a) => a.address);
+    const nodeIps = (view.node(node)?.status?.addresses ?? []).map((a) => a.address);
     const underlay = interfaces.find((i) => i.addresses.some((a) => nodeIps.includes(a.split('/')[0] ?? '')))
       ?? interfaces.find((i) => underlayNames.test(i.name) && i.kind === undefined && !i.master);
     if (!underlay) return [];

@@ -2,6 +2,8 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import type { CauseCode } from '../cause-catalog.js';
+import { ipInCidr } from '../../net/cidr.js';
+import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
 /** How a probe failed, read from the kubelet's probe output. */
@@ -18,7 +20,11 @@ const probeFailed = /(?:Readiness|Liveness|Startup) probe (?:for "[^"]*" )?faile
 const proberLinePod = /probe for "(?<name>[^_"]+)_(?<namespace>[^("]+)\(|pod="(?<namespace2>[^/"]+)\/(?<name2>[^"]+)"/;
 const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|no route to host|network is unreachable/;
 
+/** Probes of 127.0.0.1 / localhost run in the node's own network namespace: no pod network involved. */
+const nodeLocalTarget = /dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):|https?:\/\/(?:localhost|127\.0\.0\.1)[:/]/;
+
 export function classifyProbeOutput(text: string): ProbeOutcome {
+  if (nodeLocalTarget.test(text)) return 'other';
   if (networkTimeout.test(text)) return 'timeout';
   if (/connect: connection refused/.test(text)) return 'refused';
   if (/HTTP probe failed with statuscode: \d+/.test(text)) return 'http-status';
@@ -47,40 +53,38 @@ export function probeFailures(observations: readonly Observation[]): ProbeFailur
 export function diagnoseProbeFailures(observations: readonly Observation[], view: ClusterView): Finding[] {
   return probeFailures(observations).map(({ observation, outcome, pod: ref }) => {
     const pod = ref ? view.pod(ref.namespace, ref.name) : undefined;
-    const isDaemon = pod ? isCniDaemonPod(pod) : isCniDaemonPodName(ref?.name ?? '');
-    const name = ref ? `${ref.namespace}/${ref.name}` : 'the pod';
+    const namespace = ref?.namespace ?? 'NS';
+    const podName = ref?.name ?? 'POD';
+    const name = ref ? `${namespace}/${podName}` : 'the pod';
     const node = pod?.spec?.nodeName ?? observation.node ?? 'NODE';
-    const pathWorks = otherProbedPodReady(view, node, ref?.name);
+    const describe = `kubectl describe pod -n ${namespace} ${podName}`;
+    const logs = `kubectl logs -n ${namespace} ${podName} --all-containers --tail=50`;
     const finding = (code: CauseCode, confidence: number, explanation: string, nextCommands: string[]): Finding =>
       ({ code, confidence, evidence: [observation.evidence], explanation, nextCommands });
-    const describe = `kubectl describe pod -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'}`;
 
+    const isDaemon = pod ? isCniDaemonPod(pod) : isCniDaemonPodName(podName);
     if (isDaemon && outcome !== 'refused') {
-      return finding('CNI_DAEMON_NOT_READY', 0.7, `The CNI daemon ${name} fails its own health check, so the node's pod networking is not (fully) up.`,
-        [describe, `kubectl logs -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'} --all-containers --tail=50`]);
+      return finding('CNI_DAEMON_NOT_READY', 0.7, `The CNI daemon ${name} fails its own health check, so the node's pod networking is not (fully) up.`, [describe, logs]);
     }
+    const pathWorks = otherProbedPodReady(view, node, ref?.name);
     switch (outcome) {
       case 'timeout':
-        if (pathWorks) {
-          return finding('NOT_A_NETWORK_FAULT', 0.45, `The probe of ${name} times out, but another probed pod on ${node} is Ready, so node-to-pod traffic works there: the application answers too slowly.`,
-            [describe, `kubectl logs -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'} --tail=50`]);
-        }
-        return finding('POD_NETWORK_UNREACHABLE', 0.7,
-          `The kubelet on ${node} gets no answer from ${name} at its pod IP: packets from the node to the pod network are dropped or misrouted (case B).`,
-          [`kubectl get pods -A -o wide --field-selector spec.nodeName=${node}`, `ssh ${node} ip route   # is there a route to the pod CIDR via cni0 / the overlay?`, `ssh ${node} "iptables-save | grep -E 'FORWARD|POSTROUTING'"`]);
+        return pathWorks
+          ? finding('NOT_A_NETWORK_FAULT', 0.45, `The probe of ${name} times out, but another probed pod on ${node} is Ready, so node-to-pod traffic works there: the application answers too slowly.`, [describe, logs])
+          : finding('POD_NETWORK_UNREACHABLE', 0.7, `The kubelet on ${node} gets no answer from ${name} at its pod IP: packets from the node to the pod network are dropped or misrouted (case B).`,
+            [`kubectl get pods -A -o wide --field-selector spec.nodeName=${node}`, `ssh ${node} ip route   # is there a route to the pod CIDR via cni0 / the overlay?`, `ssh ${node} "iptables-save | grep -E 'FORWARD|POSTROUTING'"`]);
       case 'refused':
         return finding('PROBE_TARGET_NOT_LISTENING', pathWorks ? 0.75 : 0.55,
           `The probe reached ${name} and was refused: the network path works${pathWorks ? ' (other probed pods on the node are Ready)' : ''}, but nothing listens on the probed port yet.`,
-          [describe, `kubectl logs -n ${ref?.namespace ?? 'NS'} ${ref?.name ?? 'POD'} --tail=50   # did the app start and bind the probed port?`]);
+          [describe, `${logs}   # did the app start and bind the probed port?`]);
       case 'http-status':
-        if (isCoreDns(ref?.name) && /statuscode: 503/.test(observation.evidence.text)) {
-          return finding('SERVICE_PROXY_BROKEN', 0.5, `CoreDNS ${name} reports not ready (503) while its kubernetes plugin cannot reach the API server through the service IP; its log names the address it times out on.`,
-            [`kubectl logs -n ${ref?.namespace ?? 'kube-system'} ${ref?.name ?? 'POD'} --tail=30`, 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy']);
-        }
-        return finding('NOT_A_NETWORK_FAULT', 0.5, `${name} answered its probe with an error status: the network works, the application reports itself unhealthy.`,
-          [describe]);
+        // CoreDNS answers /ready with 503 until its kubernetes plugin has reached the API through the service IP.
+        return isCoreDns(podName) && /statuscode: 503/.test(observation.evidence.text)
+          ? finding('SERVICE_PROXY_BROKEN', 0.5, `CoreDNS ${name} is not ready (503): its kubernetes plugin has not reached the API server through the service IP; its log names the address it times out on.`,
+            [logs, 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'])
+          : finding('NOT_A_NETWORK_FAULT', 0.5, `${name} answered its probe with an error status: the network works, the application reports itself unhealthy.`, [describe]);
       default:
-        return finding('NOT_A_NETWORK_FAULT', 0.4, `${name} fails its own (exec) health check; nothing in it points at the network.`, [describe]);
+        return finding('NOT_A_NETWORK_FAULT', 0.4, `${name} fails its own health check; nothing in it points at the pod network.`, [describe]);
     }
   });
 }
@@ -92,3 +96,18 @@ function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string 
   return view.podsOnNode(node).some((p: V1Pod) => p.metadata?.name !== exceptPod && !p.spec?.hostNetwork && isPodReady(p) &&
     (p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket));
 }
+
+/** Any component timing out on a pod IP (apiserver → metrics-server, webhooks ...): the pod network drops it. */
+export const podIpTimeoutRules: readonly TextRule[] = [
+  {
+    id: 'pod-ip-timeout',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.6,
+    pattern: /dial tcp \[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout|connect: no route to host)/,
+    // Probe failures are judged above, knowing whether other pods on the node answer.
+    when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
+      view.podSubnets().some((cidr) => ipInCidr(match.groups?.['ip'] ?? '', cidr)),
+    explanation: 'Connections to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
+    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
+  },
+];

@@ -1,4 +1,3 @@
-import { ipInCidr } from '../cidr.js';
 import type { TextRule } from '../text-rules.js';
 
 /**
@@ -12,13 +11,7 @@ const sandboxTexts = ['event', 'kubeletLog', 'runtimeLog'] as const;
 
 /** Generic "setting up the pod network failed" wrappers of each runtime. */
 export const sandboxNetworkFailure =
-  /failed to (?:set ?up|setup) (?:network for sandbox|sandbox container .{0,120}network)|NetworkPlugin cni failed to set up|failed to create pod network sandbox|plugin type="[^"]+"(?: name="[^"]+")? failed \(add\)|Failed to setup network for pod/i;
-
-/**
- * `dial tcp 10.96.0.1:443: i/o timeout`: nothing answers, the service IP is not translated.
- * ("connection refused" is left out: something answered, so the path was translated.)
- */
-export const serviceDialTimeout = /dial tcp \[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout|connect: no route to host)/;
+  /failed to (?:set ?up|setup) (?:network for sandbox|sandbox container .{0,120}network)|NetworkPlugin cni failed to set up|failed to create pod network sandbox|plugin type=\\?"[^"\\]+\\?"(?: name=\\?"[^"\\]+\\?")? failed \(add\)|Failed to setup network for pod/i;
 
 export const sandboxErrorRules: readonly TextRule[] = [
   {
@@ -47,10 +40,18 @@ export const sandboxErrorRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} ip -d addr show {bridge}', 'kubectl get node {node} -o jsonpath=\'{.spec.podCIDR}\'', 'ssh {node} "ip link set {bridge} down && ip link delete {bridge}"   # the plugin recreates it with the right address'],
   },
   {
+    id: 'overlay-device-has-other-address',
+    code: 'BRIDGE_ADDRESS_CONFLICT',
+    confidence: 0.86,
+    pattern: /failed to ensure address of interface (?<bridge>\S+?): link has incompatible addresses/,
+    explanation: '{bridge} on {node} keeps an address from an earlier flannel network, so flanneld refuses to configure it and the node gets no pod network.',
+    nextCommands: ['ssh {node} ip -d addr show {bridge}', 'ssh {node} ip link delete {bridge}   # flanneld recreates it', 'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName={node}'],
+  },
+  {
     id: 'ipam-range-exhausted',
     code: 'IPAM_EXHAUSTED',
     confidence: 0.92,
-    pattern: /no IP addresses available in (?:range set|network)(?:: (?<range>\S+))?|no more free (?:affine blocks|addresses)|pools are (?:likely )?exhausted|[Uu]nable to auto-?assign an address/,
+    pattern: /no IP addresses available in (?:range set|network)|no more free (?:affine blocks|addresses)|pools are (?:likely )?exhausted|unable to auto-?assign an address/i,
     explanation: 'The IPAM plugin on {node} has no free pod address left; with host-local this is usually reservations leaked by pods that are gone, not real demand.',
     nextCommands: ['ssh {node} ls /var/lib/cni/networks/*/ | wc -l', 'kubectl get pods -A -o wide --field-selector spec.nodeName={node} | wc -l', 'ssh {node} "rm /var/lib/cni/networks/<network>/<ip-of-a-pod-that-no-longer-exists>"   # or drain, clear the folder and restart the runtime'],
   },
@@ -66,7 +67,7 @@ export const sandboxErrorRules: readonly TextRule[] = [
     id: 'node-has-no-pod-cidr',
     code: 'POD_CIDR_NOT_ASSIGNED',
     confidence: 0.92,
-    pattern: /pod cidr not assigned|no podCidr for node|pod ?CIDR (?:is )?(?:empty|not (?:set|assigned))|CIDRNotAvailable|no remaining CIDRs left to allocate|mask size of cluster CIDR must be less than/i,
+    pattern: /pod cidr not assigned|no podCidr for node|pod ?CIDR (?:is )?(?:empty|not (?:set|assigned))|CIDRNotAvailable|no remaining CIDRs left to allocate|mask size of cluster CIDR must be less than|Failed to get pod CIDR from node spec/i,
     explanation: 'The node has no spec.podCIDR, so the CNI cannot pick a subnet for it; the controller-manager only allocates node CIDRs when kubeadm was given a pod network CIDR (--pod-network-cidr / networking.podSubnet) large enough for every node.',
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get cm kubeadm-config -o yaml | grep -A3 networking', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
   },
@@ -95,16 +96,6 @@ export const sandboxErrorRules: readonly TextRule[] = [
     when: (_m, observation) => sandboxNetworkFailure.test(observation.evidence.text),
     explanation: 'The CNI plugin reached the API server but the credentials in its kubeconfig were rejected (an expired or revoked token, or a CA from before the cluster was re-created); the network itself is fine.',
     nextCommands: ['ssh {node} ls -l /etc/cni/net.d/   # e.g. calico-kubeconfig: check the token\'s age', 'kubectl -n kube-system rollout restart ds/calico-node   # the daemon rewrites the plugin\'s kubeconfig with a fresh token'],
-  },
-  {
-    id: 'cni-plugin-cannot-reach-service-ip',
-    code: 'SERVICE_PROXY_BROKEN',
-    confidence: 0.8,
-    sources: sandboxTexts,
-    pattern: serviceDialTimeout,
-    when: (match, observation, view) => sandboxNetworkFailure.test(observation.evidence.text) && ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()),
-    explanation: 'The CNI plugin on {node} cannot reach the API server through its service IP {ip}:{port} ({error}); that address only works once kube-proxy has programmed the node.',
-    nextCommands: ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=30', 'ssh {node} "iptables-save -t nat | grep -c KUBE-SVC"'],
   },
   {
     id: 'sandbox-network-failure',

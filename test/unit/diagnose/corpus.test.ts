@@ -38,7 +38,8 @@ const expectedCodes: Record<string, (CauseCode | 'NONE')[]> = {
   'other': notNetwork,
 };
 
-const corpusFile = new URL('../../fixtures/corpus/dev.jsonl', import.meta.url);
+// NETCHECK_CORPUS=path/to/other.jsonl runs the same check on another set of cases.
+const corpusFile = process.env['NETCHECK_CORPUS'] ?? new URL('../../fixtures/corpus/dev.jsonl', import.meta.url);
 const cases: CorpusCase[] = readFileSync(corpusFile, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as CorpusCase);
 
 describe('corpus of real cases (dev set)', () => {
@@ -64,7 +65,7 @@ describe('corpus of real cases (dev set)', () => {
     }
     const share = (cases.length - misses.length) / cases.length;
     console.log(`corpus: ${cases.length - misses.length}/${cases.length} = ${(share * 100).toFixed(1)}%\n${misses.map((m) => `  miss ${m}`).join('\n')}`);
-    expect(cases.length).toBeGreaterThan(30);
+    expect(cases.length).toBeGreaterThan(0);
     expect(share).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -3,7 +3,8 @@ import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
 /** Small constructors for the API objects tests put into snapshots. */
 
 export interface NodeSpec {
-  ready?: 'True' | 'False' | 'Unknown';
+  /** Status of the Ready condition; null leaves the node without conditions (nothing known). */
+  ready?: 'True' | 'False' | 'Unknown' | null;
   reason?: string;
   message?: string;
   podCIDR?: string;
@@ -12,13 +13,13 @@ export interface NodeSpec {
 }
 
 export function makeNode(name: string, spec: NodeSpec = {}): V1Node {
-  const ready = spec.ready ?? 'True';
+  const ready = spec.ready === undefined ? 'True' : spec.ready;
   return {
     apiVersion: 'v1', kind: 'Node',
     metadata: { name },
     spec: spec.podCIDR ? { podCIDR: spec.podCIDR, podCIDRs: [spec.podCIDR] } : {},
     status: {
-      conditions: [{
+      conditions: ready === null ? [] : [{
         type: 'Ready', status: ready,
         reason: spec.reason ?? (ready === 'True' ? 'KubeletReady' : 'KubeletNotReady'),
         message: spec.message ?? (ready === 'True' ? 'kubelet is posting ready status' : ''),

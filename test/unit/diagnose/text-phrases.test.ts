@@ -12,7 +12,9 @@ type Where = 'sandbox-event' | 'kubelet' | 'runtime' | 'unhealthy' | `event:${st
 
 function snapshotWith(where: Where, text: string): ClusterSnapshot {
   const snapshot = emptySnapshot();
-  snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24' })];
+  // For log lines alone the node's state is unknown: no Ready condition to contradict them.
+  const logOnly = where === 'kubelet' || where === 'runtime';
+  snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: logOnly ? null : 'True' })];
   const web = { kind: 'Pod' as const, namespace: 'default', name: 'web-6d4cf56db6-5gq7n' };
   if (where === 'sandbox-event') {
     snapshot.pods.push(makePod('default', web.name, { node: 'node-1', waiting: 'ContainerCreating' }));
@@ -57,12 +59,21 @@ const cases: [string, Where, string, CauseCode | 'NONE'][] = [
   ['flannel: node has no podCIDR', flannelLog, 'E1126 05:00:00.000000       1 main.go:330] Error registering network: failed to acquire lease: node "node-2" pod cidr not assigned', 'POD_CIDR_NOT_ASSIGNED'],
   ['node event: CIDRNotAvailable', 'node-event:CIDRNotAvailable', 'Node node-1 status is now: CIDRNotAvailable', 'POD_CIDR_NOT_ASSIGNED'],
   ['flannel cannot reach the API service IP', flannelLog, 'E1126 05:00:00.000000       1 main.go:226] Failed to create SubnetManager: error retrieving pod spec for \'kube-system/kube-flannel-ds-5lq8v\': Get "https://10.96.0.1:443/api/v1/namespaces/kube-system/pods/kube-flannel-ds-5lq8v": dial tcp 10.96.0.1:443: i/o timeout', 'SERVICE_PROXY_BROKEN'],
+  ['flannel.1 keeps an old address', flannelLog, 'E1126 05:00:00.000000       1 main.go:330] Error registering network: failed to configure interface flannel.1: failed to ensure address of interface flannel.1: link has incompatible addresses. Remove additional addresses and try again. &netlink.Vxlan{...}', 'BRIDGE_ADDRESS_CONFLICT'],
+  ['flannel Network does not contain the podCIDR', flannelLog, 'E1126 05:00:00.000000       1 main.go:330] Error registering network: failed to acquire lease: subnet "10.244.0.0/16" specified in the flannel net config doesn\'t contain "10.200.1.0/24" PodCIDR of the "node-2" node', 'POD_CIDR_NOT_ASSIGNED'],
+  ['flannel without RBAC', flannelLog, 'E1126 05:00:00.000000       1 main.go:226] Failed to create SubnetManager: error retrieving pod spec for \'kube-flannel/kube-flannel-ds-5lq8v\': pods "kube-flannel-ds-5lq8v" is forbidden: User "system:serviceaccount:kube-flannel:flannel" cannot get resource "pods" in API group "" in the namespace "kube-flannel"', 'CNI_DAEMON_NOT_READY'],
+  ['pods time out on the kube-dns service IP', 'log:default/web-6d4cf56db6-5gq7n/web', 'dial tcp: lookup db.shop.svc.cluster.local on 10.96.0.10:53: read udp 10.244.0.9:51234->10.96.0.10:53: i/o timeout', 'SERVICE_PROXY_BROKEN'],
   ['flannel on the VirtualBox NAT interface', flannelLog, 'I1126 05:00:00.000000       1 main.go:531] Using interface with name enp0s3 and address 10.0.2.15', 'POD_NETWORK_UNREACHABLE'],
   ['CoreDNS loop', corednsLog, '[FATAL] plugin/loop: Loop (127.0.0.1:53970 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 4547991504243258144.3688648895315093531."', 'DNS_FORWARDING_LOOP'],
   ['CoreDNS upstream unreachable', corednsLog, '[ERROR] plugin/errors: 2 6982476375328430313.2862364096489470853. HINFO: read udp 10.244.0.2:43767->8.8.8.8:53: i/o timeout', 'POD_NETWORK_UNREACHABLE'],
   ['kube-proxy cannot restore rules', kubeProxyLog, 'E1126 05:00:00.000000       1 proxier.go:1600] Failed to execute iptables-restore: exit status 1 (iptables-restore: line 7 failed)', 'SERVICE_PROXY_BROKEN'],
   ['kube-proxy: br_netfilter missing', kubeProxyLog, 'W1126 05:00:00.000000       1 proxier.go:299] missing br-netfilter module or unset sysctl br-nf-call-iptables; proxy may not work as intended', 'HOST_NETFILTER_SETTINGS'],
   ['kubeadm preflight: ip_forward', 'kubelet', '[ERROR FileContent--proc-sys-net-ipv4-ip_forward]: /proc/sys/net/ipv4/ip_forward contents are not set to 1', 'HOST_NETFILTER_SETTINGS'],
+  ['sysctl says br_netfilter is not loaded', 'kubelet', 'sysctl: cannot stat /proc/sys/net/bridge/bridge-nf-call-iptables: No such file or directory', 'HOST_NETFILTER_SETTINGS'],
+  ['flannel CNI plugin 1.x: subnet.env missing', 'sandbox-event', `${sandbox}: plugin type="flannel" failed (add): failed to load flannel 'subnet.env' file: open /run/flannel/subnet.env: no such file or directory. Check the flannel pod's logs.`, 'FLANNEL_SUBNET_ENV_MISSING'],
+  ['calico-node readiness: felix not ready', 'unhealthy', 'Readiness probe failed: calico/node is not ready: felix is not ready: Get "http://localhost:9099/readiness": dial tcp [::1]:9099: connect: connection refused', 'CNI_DAEMON_NOT_READY'],
+  ['node-local probe timing out is not the pod network', 'unhealthy', 'Liveness probe failed: Get "http://127.0.0.1:10256/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', 'NOT_A_NETWORK_FAULT'],
+  ['apiserver times out on a pod IP', 'kubelet', 'E1126 05:00:00.000000   41233 controller.go:116] loading OpenAPI spec for "v1beta1.metrics.k8s.io" failed with: failing or missing response from https://10.244.0.7:4443/apis/metrics.k8s.io/v1beta1: Get "https://10.244.0.7:4443/apis/metrics.k8s.io/v1beta1": dial tcp 10.244.0.7:4443: i/o timeout', 'POD_NETWORK_UNREACHABLE'],
   ['probe times out on the pod IP', 'unhealthy', 'Liveness probe failed: Get "http://10.244.0.9:8080/healthz": dial tcp 10.244.0.9:8080: connect: no route to host', 'POD_NETWORK_UNREACHABLE'],
   // Look-alikes.
   ['pause image cannot be pulled', 'sandbox-event', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox image "registry.k8s.io/pause:3.6": failed to pull image "registry.k8s.io/pause:3.6": failed to pull and unpack image "registry.k8s.io/pause:3.6": failed to resolve reference "registry.k8s.io/pause:3.6": dial tcp: lookup registry.k8s.io: i/o timeout', 'NOT_A_NETWORK_FAULT'],
@@ -81,5 +92,23 @@ describe('what each error phrase is taken for', () => {
     const diagnosis = diagnose(snapshotWith(where, text));
     expect(diagnosis.findings[0]?.code ?? 'NONE').toBe(expected);
     if (expected !== 'NONE') expect(diagnosis.findings[0]?.evidence[0]?.text).toBe(text);
+  });
+});
+
+describe('history in the kubelet log', () => {
+  it('"network not ready" lines of a node that is Ready now are not a finding', () => {
+    const snapshot = snapshotWith('kubelet', 'E1126 05:00:00.000000   41233 kubelet.go:2183] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"');
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24' })];
+    expect(diagnose(snapshot)).toMatchObject({ containerNetwork: { status: 'OK', step: 'ready' }, findings: [] });
+  });
+});
+
+describe('CoreDNS unschedulable right after kubeadm init', () => {
+  it('points at the missing add-on when no node says why it is NotReady', () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { ready: 'False' }), makeNode('node-2', { ready: 'False' })];
+    snapshot.events = [makeEvent({ kind: 'Pod', namespace: 'kube-system', name: 'coredns-74ff55c5b-8xq2w' }, 'FailedScheduling',
+      "0/2 nodes are available: 2 node(s) had taint {node.kubernetes.io/not-ready: }, that the pod didn't tolerate.", { component: 'default-scheduler' })];
+    expect(diagnose(snapshot).findings[0]).toMatchObject({ code: 'CNI_NOT_INSTALLED', confidence: 0.45 });
   });
 });

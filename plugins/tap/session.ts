@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import { PassThrough, type Writable } from 'node:stream';
+import type { Io } from '../../shared/cli/io.js';
+import type { Progress } from '../../shared/cli/spinner.js';
+import { executePlan, runReverts } from '../../shared/plan/execute-plan.js';
+import { revertsOf, type Plan } from '../../shared/plan/plan.js';
+import type { ExecResult, NodeShell } from '../../shared/ssh/node-shell.js';
+import { deadManArgv, heartbeatIntervalMs } from './dead-man.js';
+
+/** A node-side dead-man fed by heartbeats; ending the heartbeats makes it tear down. */
+interface Keeper {
+  shell: NodeShell;
+  plan: Plan;
+  heartbeat: PassThrough;
+  timer: NodeJS.Timeout;
+  done: Promise<ExecResult | Error>;
+  exited: boolean;
+}
+
+function startKeeper(shell: NodeShell, plan: Plan): Keeper {
+  const heartbeat = new PassThrough();
+  const keeper: Keeper = {
+    shell, plan, heartbeat, exited: false,
+    timer: setInterval(() => heartbeat.write('.'), heartbeatIntervalMs),
+    done: Promise.resolve(new Error('not started')),
+  };
+  heartbeat.write('.');
+  keeper.done = shell.exec(deadManArgv(revertsOf(plan.steps)), { stdin: heartbeat, sudo: true })
+    .catch((error: Error) => error)
+    .finally(() => { keeper.exited = true; clearInterval(keeper.timer); });
+  return keeper;
+}
+
+/** Why the tap ended: the user, the system, or a node we lost. */
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'connection-lost' | 'capture-ended';
+
+export class TapSession {
+  private readonly keepers: Keeper[] = [];
+  private readonly applied: { shell: NodeShell; plan: Plan }[] = [];
+
+  constructor(private readonly progress: Progress, private readonly reconnect: (node: string) => Promise<NodeShell>) {}
+
+  /**
+   * Dead-man first, then the steps: if we die half-way, the node still cleans
+   * up. Plans run in the order given (the receiver before the mirror).
+   */
+  async bringUp(nodes: { shell: NodeShell; plan: Plan }[], detach: boolean): Promise<void> {
+    try {
+      for (const { shell, plan } of nodes) {
+        if (!detach) this.keepers.push(startKeeper(shell, plan));
+        await executePlan(plan, shell, this.progress);
+        this.applied.push({ shell, plan });
+      }
+    } catch (error) {
+      await this.tearDown();
+      throw error;
+    }
+  }
+
+  /** Resolves when a keeper's connection ends on its own (node rebooted, network cut). */
+  lostConnection(): Promise<StopReason> {
+    return Promise.race(this.keepers.map((k) => k.done.then(() => 'connection-lost' as const)));
+  }
+
+  /** Ends the heartbeats so each dead-man runs its teardown; where a keeper is gone, reconnects and reverts. */
+  async tearDown(): Promise<void> {
+    for (const keeper of this.keepers) {
+      clearInterval(keeper.timer);
+      keeper.heartbeat.end();
+    }
+    await Promise.all(this.keepers.map((k) => Promise.race([k.done, new Promise((r) => setTimeout(r, 15_000))])));
+    for (const { shell, plan } of [...this.applied].reverse()) {
+      const keeper = this.keepers.find((k) => k.plan === plan);
+      const keeperRan = keeper?.exited && !((await keeper.done) instanceof Error) && (await keeper.done as ExecResult).code === 0;
+      if (keeperRan) continue;
+      const live = await this.reconnect(shell.node).catch(() => shell);
+      await runReverts(live, revertsOf(plan.steps));
+    }
+    this.keepers.length = 0;
+    this.applied.length = 0;
+  }
+}
+
+/** tcpdump on the receiving device, pcap streamed to FILE or stdout ("-"). */
+export function startCapture(shell: NodeShell, ifname: string, target: string, filter: string | undefined, io: Io, signal: AbortSignal) {
+  const out: Writable = target === '-' ? io.out : fs.createWriteStream(target);
+  const argv = ['tcpdump', '-i', ifname, '-n', '-U', '-w', '-', ...(filter ? [filter] : [])];
+  const done = shell.exec(argv, { sudo: true, stdout: out, signal }).finally(() => {
+    if (out !== io.out) out.end();
+  });
+  return { argv, done };
+}
+
+/** tcpdump's own closing lines: "N packets captured", "N packets received by filter", "N packets dropped by kernel". */
+export function captureCounts(stderr: string): string | undefined {
+  const lines = stderr.split('\n').filter((l) => /^\d+ packets? (captured|received by filter|dropped by kernel)/.test(l.trim()));
+  return lines.length > 0 ? lines.map((l) => l.trim()).join(', ') : undefined;
+}

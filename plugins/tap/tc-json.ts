@@ -1,0 +1,29 @@
+/** Readers of `tc -j qdisc show` and `tc -j filter show` (iproute2 JSON). Pure. */
+
+interface TcEntry {
+  kind?: string;
+  pref?: number;
+}
+
+function entries(stdout: string): TcEntry[] {
+  const text = stdout.trim();
+  if (text === '') return [];
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? (parsed as TcEntry[]) : [];
+}
+
+export function hasClsact(qdiscJson: string): boolean {
+  return entries(qdiscJson).some((q) => q.kind === 'clsact');
+}
+
+export function usedPrefs(filterJson: string): Set<number> {
+  return new Set(entries(filterJson).flatMap((f) => (typeof f.pref === 'number' ? [f.pref] : [])));
+}
+
+/** Our filters' preference: the first from 49152 up that no filter on the device uses in any hook. */
+export function freePref(used: Iterable<number>, from = 49152): number {
+  const taken = new Set(used);
+  let pref = from;
+  while (taken.has(pref)) pref++;
+  return pref;
+}
