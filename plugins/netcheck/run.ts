@@ -40,6 +40,9 @@ export function renderDiagnosis(diagnosis: Diagnosis, args: Pick<NetcheckArgs, '
 }
 
 function exitCodeOf(diagnosis: Diagnosis): number {
+  // Neither nodes nor pods readable: the verdict rests on nothing.
+  const unread = new Set(diagnosis.unreadable.map((u) => u.what));
+  if (unread.has('nodes') && unread.has('pods (all namespaces)')) return ExitCode.couldNotCheck;
   return diagnosis.hostNetwork.status === 'OK' && diagnosis.containerNetwork.status === 'OK' ? ExitCode.ok : ExitCode.problemsFound;
 }
 

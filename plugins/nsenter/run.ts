@@ -42,7 +42,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
     if (args.ifaces) {
       const map = await readPodInterfaceMap(shell, pid);
       const doc = { pod: picked.pod, node: node.metadata?.name, pid, ...map };
-      io.out.write(args.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : args.output === 'yaml' ? yaml.dump(doc) : renderInterfaceMap(map));
+      io.out.write(args.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : args.output === 'yaml' ? yaml.dump(doc) : `${renderInterfaceMap(map).trimEnd()}\n`);
       return 0;
     }
     const stdinIsTerminal = process.stdin.isTTY === true;

@@ -16,6 +16,7 @@ export interface TapArgs extends CommonArgs, SshArgs {
   capture?: string;
   filter?: string;
   detach: boolean;
+  duration?: string;
   list: boolean;
   delete: boolean;
   dryRun: boolean;
@@ -41,6 +42,7 @@ async function parse(argv: string[]): Promise<TapArgs | undefined> {
     .option('ifname', { type: 'string', describe: 'Name of the vxlan device on both nodes (default: ntap<VNI>)' })
     .option('capture', { type: 'string', describe: 'Run tcpdump on the receiving node and write the pcap to FILE, or - for stdout' })
     .option('filter', { type: 'string', describe: 'BPF filter for --capture' })
+    .option('duration', { type: 'string', describe: 'Stop by itself after this long, like 30s or 5m (default: at Ctrl-C)' })
     .option('detach', { type: 'boolean', default: false, describe: 'Leave the tap up and return; remove it later with --delete' })
     .option('list', { type: 'boolean', default: false, describe: 'List detached taps' })
     .option('delete', { type: 'boolean', default: false, describe: 'Remove detached taps (of POD, or all)' })

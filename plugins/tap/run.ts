@@ -2,6 +2,7 @@ import { ExitCode, PluginError, UsageError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { startProgress } from '../../shared/cli/spinner.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
+import { parseDuration } from '../../shared/kube/kube-options.js';
 import { openNodeShells } from '../../shared/nodes/open-shells.js';
 import { renderPlan, type Plan } from '../../shared/plan/plan.js';
 import { quoteArgv } from '../../shared/ssh/quote.js';
@@ -23,6 +24,8 @@ export function validateTapArgs(args: TapArgs): void {
   if (args.capture !== undefined && !args.dest) throw new UsageError('--capture needs --dest: tcpdump runs on the receiving node');
   if (args.capture !== undefined && args.detach) throw new UsageError('--capture streams until you stop it; it cannot be combined with --detach');
   if (args.filter !== undefined && args.capture === undefined) throw new UsageError('--filter goes with --capture');
+  if (args.duration !== undefined && !parseDuration(args.duration)) throw new UsageError(`--duration must be a duration like 30s or 5m, got "${args.duration}"`);
+  if (args.duration !== undefined && args.detach) throw new UsageError('--duration and --detach exclude each other: a detached tap stays until --delete');
 }
 
 /** Resolves on the first of Ctrl-C, SIGTERM, or any of the given endings. */
@@ -38,7 +41,12 @@ function firstStop(endings: Promise<StopReason>[]): { reason: Promise<StopReason
   return { reason: Promise.race([signalled, ...endings]), dispose };
 }
 
-const exitFor: Record<StopReason, number> = { 'SIGINT': ExitCode.interrupted, 'SIGTERM': 143, 'connection-lost': 1, 'capture-ended': 0 };
+const exitFor: Record<StopReason, number> = { 'SIGINT': ExitCode.interrupted, 'SIGTERM': 143, 'connection-lost': 1, 'capture-ended': 0, 'duration-over': 0 };
+
+function after(duration: string | undefined): Promise<StopReason>[] {
+  const ms = duration === undefined ? undefined : parseDuration(duration);
+  return ms ? [new Promise((resolve) => setTimeout(() => resolve('duration-over'), ms).unref())] : [];
+}
 
 export async function runTap(args: TapArgs, io: Io): Promise<number> {
   validateTapArgs(args);
@@ -80,7 +88,7 @@ export async function runTap(args: TapArgs, io: Io): Promise<number> {
     const capture = args.capture !== undefined
       ? startCapture(await pool.shell(found.destNode!), spec.ifname, args.capture, args.filter, io, stopCapture.signal)
       : undefined;
-    const stop = firstStop([session.lostConnection(), ...(capture ? [capture.done.then(() => 'capture-ended' as const, () => 'capture-ended' as const)] : [])]);
+    const stop = firstStop([session.lostConnection(), ...after(args.duration), ...(capture ? [capture.done.then(() => 'capture-ended' as const, () => 'capture-ended' as const)] : [])]);
     let reason: StopReason;
     try {
       reason = await stop.reason;

@@ -14,25 +14,20 @@ interface Keeper {
   heartbeat: PassThrough;
   timer: NodeJS.Timeout;
   done: Promise<ExecResult | Error>;
-  exited: boolean;
 }
 
 function startKeeper(shell: NodeShell, plan: Plan): Keeper {
   const heartbeat = new PassThrough();
-  const keeper: Keeper = {
-    shell, plan, heartbeat, exited: false,
-    timer: setInterval(() => heartbeat.write('.'), heartbeatIntervalMs),
-    done: Promise.resolve(new Error('not started')),
-  };
+  const timer = setInterval(() => heartbeat.write('.'), heartbeatIntervalMs);
   heartbeat.write('.');
-  keeper.done = shell.exec(deadManArgv(revertsOf(plan.steps)), { stdin: heartbeat, sudo: true })
+  const done = shell.exec(deadManArgv(revertsOf(plan.steps)), { stdin: heartbeat, sudo: true })
     .catch((error: Error) => error)
-    .finally(() => { keeper.exited = true; clearInterval(keeper.timer); });
-  return keeper;
+    .finally(() => clearInterval(timer));
+  return { shell, plan, heartbeat, timer, done };
 }
 
 /** Why the tap ended: the user, the system, or a node we lost. */
-export type StopReason = 'SIGINT' | 'SIGTERM' | 'connection-lost' | 'capture-ended';
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'connection-lost' | 'capture-ended' | 'duration-over';
 
 export class TapSession {
   private readonly keepers: Keeper[] = [];
@@ -62,17 +57,23 @@ export class TapSession {
     return Promise.race(this.keepers.map((k) => k.done.then(() => 'connection-lost' as const)));
   }
 
-  /** Ends the heartbeats so each dead-man runs its teardown; where a keeper is gone, reconnects and reverts. */
+  /**
+   * Ends the heartbeats so each dead-man runs its teardown. Where no dead-man
+   * reported a clean teardown (detached, connection lost, or it failed), the
+   * reverts run directly over a fresh connection; they are idempotent.
+   */
   async tearDown(): Promise<void> {
     for (const keeper of this.keepers) {
       clearInterval(keeper.timer);
       keeper.heartbeat.end();
     }
-    await Promise.all(this.keepers.map((k) => Promise.race([k.done, new Promise((r) => setTimeout(r, 15_000))])));
+    const cleanlyTornDown = new Set<Plan>();
+    await Promise.all(this.keepers.map(async (k) => {
+      const result = await Promise.race([k.done, new Promise<Error>((r) => setTimeout(() => r(new Error('timeout')), 15_000))]);
+      if (!(result instanceof Error) && result.code === 0) cleanlyTornDown.add(k.plan);
+    }));
     for (const { shell, plan } of [...this.applied].reverse()) {
-      const keeper = this.keepers.find((k) => k.plan === plan);
-      const keeperRan = keeper?.exited && !((await keeper.done) instanceof Error) && (await keeper.done as ExecResult).code === 0;
-      if (keeperRan) continue;
+      if (cleanlyTornDown.has(plan)) continue;
       const live = await this.reconnect(shell.node).catch(() => shell);
       await runReverts(live, revertsOf(plan.steps));
     }

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// netcheck at scale: against the lab's apiserver loaded with 1,000 API-only nodes
+// and 30,000 pods (and a few thousand events), the wall time and peak memory of
+// `kubectl netcheck -o json` next to `kubectl get pods -A -o json` in the same run.
+// Goal: <= 1.5x kubectl's time, <= 300 MiB. Needs root (the lab) and `npm run build`.
+//   node scripts/bench-netcheck.mjs [--runs 3] [--keep-scale]
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const runs = Number(process.argv.includes('--runs') ? process.argv[process.argv.indexOf('--runs') + 1] : 3);
+const lab = (...args) => execFileSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+
+/** Runs a command with stdout discarded; wall time, and peak RSS of the process tree sampled from /proc. */
+function measure(cmd, args, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    let peakKiB = 0;
+    const sample = () => {
+      let total = 0;
+      const pids = [child.pid, ...descendants(child.pid)];
+      for (const pid of pids) {
+        try {
+          const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+          if (m) total += Number(m[1]);
+        } catch { /* gone */ }
+      }
+      peakKiB = Math.max(peakKiB, total);
+    };
+    const timer = setInterval(sample, 20);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0 && code !== 1) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
+      else resolve({ seconds, peakMiB: peakKiB / 1024 });
+    });
+  });
+}
+
+function descendants(pid) {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return children.flatMap((c) => [c, ...descendants(c)]);
+  } catch {
+    return [];
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const env = { ...process.env, PATH: `${path.join(root, 'dist', 'bin')}:${process.env.PATH}` };
+delete env.NODE_EXTRA_CA_CERTS;
+for (const line of lab('env').trim().split('\n')) {
+  const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
+  if (m) env[m[1]] = m[2].replace(/^'(.*)'$/, '$1');
+}
+if (execFileSync('kubectl', ['get', 'nodes', '-l', 'netcheck-lab/scale=true', '--no-headers', '-o', 'name'], { env, encoding: 'utf8' }).trim() === '') {
+  console.error('loading the lab with 1,000 nodes and 30,000 pods (lab.sh scale)...');
+  lab('scale');
+}
+const counts = ['nodes', 'pods', 'events'].map((kind) =>
+  `${execFileSync('kubectl', ['get', kind, '-A', '--no-headers', '-o', 'name'], { env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').length} ${kind}`);
+console.log(`cluster: ${counts.join(', ')}; ${runs} runs each, medians`);
+
+const results = { netcheck: [], kubectl: [] };
+for (let i = 0; i < runs; i++) {
+  results.kubectl.push(await measure('kubectl', ['get', 'pods', '-A', '-o', 'json'], env));
+  results.netcheck.push(await measure('kubectl', ['netcheck', '-o', 'json'], env));
+}
+const summary = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, { seconds: median(rs.map((r) => r.seconds)), peakMiB: Math.max(...rs.map((r) => r.peakMiB)) }]));
+const ratio = summary.netcheck.seconds / summary.kubectl.seconds;
+console.log(`kubectl get pods -A -o json   ${summary.kubectl.seconds.toFixed(2)} s   peak ${summary.kubectl.peakMiB.toFixed(0)} MiB`);
+console.log(`kubectl netcheck -o json      ${summary.netcheck.seconds.toFixed(2)} s   peak ${summary.netcheck.peakMiB.toFixed(0)} MiB`);
+console.log(`time ratio ${ratio.toFixed(2)} (goal <= 1.5: ${ratio <= 1.5 ? 'met' : 'not met'}); memory goal <= 300 MiB: ${summary.netcheck.peakMiB <= 300 ? 'met' : 'not met'}`);
+if (!process.argv.includes('--keep-scale')) lab('scale', '--remove');
