@@ -69,7 +69,9 @@ export class TapSession {
     }
     const cleanlyTornDown = new Set<Plan>();
     await Promise.all(this.keepers.map(async (k) => {
-      const result = await Promise.race([k.done, new Promise<Error>((r) => setTimeout(() => r(new Error('timeout')), 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const result = await Promise.race([k.done, new Promise<Error>((r) => { timer = setTimeout(() => r(new Error('timeout')), 15_000); })]);
+      clearTimeout(timer);
       if (!(result instanceof Error) && result.code === 0) cleanlyTornDown.add(k.plan);
     }));
     for (const { shell, plan } of [...this.applied].reverse()) {

@@ -16,6 +16,7 @@ import { diagnoseNodeConditions, runtimeNetworkLogRules } from './rules/node-con
 import { nonNetworkRules } from './rules/non-network.js';
 import { diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
 import { sandboxErrorRules } from './rules/sandbox-errors.js';
+import { diagnoseStuckSandboxes } from './rules/stuck-sandboxes.js';
 import { applyTextRules } from './text-rules.js';
 import { maxEvidencePerFinding, maxNextCommands, type Diagnosis, type Evidence, type Finding } from './types.js';
 
@@ -30,7 +31,7 @@ export const textRules = [
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
   diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
-  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables,
+  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes,
 ];
 
 /** Where the container network setup is stuck, and why, most likely cause first. Pure. */

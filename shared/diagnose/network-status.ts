@@ -4,6 +4,7 @@ import { isNodeNetworkNotReady, networkNotReadyPattern, nodeName, readyCondition
 import type { Observation } from './observations.js';
 import { probeFailures } from './rules/probe-failures.js';
 import { sandboxNetworkFailure } from './rules/sandbox-errors.js';
+import { podsStuckCreating } from './rules/stuck-sandboxes.js';
 import type { Diagnosis, Finding, Step } from './types.js';
 
 /** Findings below this are leads, not enough to call the container network NG on their own. */
@@ -55,6 +56,7 @@ function observedStep(view: ClusterView, observations: readonly Observation[]): 
   if (view.snapshot.nodes.some(isNodeNetworkNotReady) || observations.some(saysNetworkNotReady)) return 'waiting-for-cni';
   const sandboxTexts = observations.filter((o) => o.source !== 'podLog' && o.source !== 'nodeCondition');
   if (sandboxTexts.some((o) => sandboxNetworkFailure.test(o.evidence.text) || /failed to find plugin/.test(o.evidence.text))) return 'case-a';
+  if (podsStuckCreating(view).length > 0) return 'case-a';
   const timeouts = probeFailures(observations).filter((p) => p.outcome === 'timeout');
   if (timeouts.some((p) => !p.pod || view.pod(p.pod.namespace, p.pod.name)?.spec?.hostNetwork !== true)) return 'case-b';
   return undefined;

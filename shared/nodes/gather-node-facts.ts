@@ -37,6 +37,14 @@ export const textFactCommands: Record<TextFact, readonly Argv[]> = {
   cniIpam: [['ls', '-1AR', '/var/lib/cni/networks']],
 };
 
+/**
+ * Facts whose source may legitimately not exist: no /var/lib/cni/networks means
+ * no host-local reservation yet (empty); no /proc/modules means a kernel without
+ * loadable modules (nothing to read, and nothing wrong).
+ */
+const whenMissing: Partial<Record<TextFact, 'empty' | 'skip'>> = { cniIpam: 'empty', modules: 'skip' };
+const missingFile = /No such file or directory/;
+
 const cniConfDir = '/etc/cni/net.d';
 const flannelSubnetEnv = '/run/flannel/subnet.env';
 
@@ -46,15 +54,17 @@ function isEmptyAnswer(text: string): boolean {
 }
 
 /** First non-empty answer of the commands; undefined (with the reason) when none gave one. */
-async function readFirst(shell: NodeShell, commands: readonly Argv[]): Promise<{ text?: string; reason?: string }> {
+async function readFirst(shell: NodeShell, commands: readonly Argv[]): Promise<{ text?: string; reason?: string; missing?: boolean }> {
   let reason = 'no output';
+  let missing = false;
   for (const argv of commands) {
     const result = await shell.exec(argv, { sudo: true, timeoutMs: 20_000 });
     const text = result.stdout?.toString('utf8') ?? '';
     if (result.code === 0 && !isEmptyAnswer(text)) return { text };
     reason = result.stderrTail.trim().split('\n').at(-1) || `${argv[0]} exited ${result.code}`;
+    missing = missingFile.test(result.stderrTail);
   }
-  return { reason };
+  return { reason, missing };
 }
 
 /** Reads one node's facts over its shell; what cannot be read is listed, never fatal. */
@@ -62,8 +72,10 @@ export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFa
   const facts: NodeFacts = {};
   const unreadable: Unreadable[] = [];
   for (const [key, commands] of Object.entries(textFactCommands) as [TextFact, readonly Argv[]][]) {
-    const { text, reason } = await readFirst(shell, commands);
+    const { text, reason, missing } = await readFirst(shell, commands);
     if (text !== undefined) facts[key] = text;
+    else if (missing && whenMissing[key] === 'empty') facts[key] = '';
+    else if (missing && whenMissing[key] === 'skip') continue;
     else unreadable.push({ what: `node ${shell.node}: ${commands.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });
   }
 

@@ -38,7 +38,12 @@ export function useScenario(name: string): void {
     if (status.status !== 0) lab('up');
     labIsUp = true;
   }
-  lab('scenario', name);
+  try {
+    lab('scenario', name);
+  } catch {
+    // A switch can trip over pods the previous state is still deleting; the lab says why on stderr. Once more.
+    lab('scenario', name);
+  }
 }
 
 export function kubectl(args: string[], env: NodeJS.ProcessEnv, input?: string): SpawnSyncReturns<string> {
