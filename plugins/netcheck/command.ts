@@ -1,6 +1,5 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
-import type { Plugin } from '../../shared/cli/run-plugin.js';
-import type { Io } from '../../shared/cli/io.js';
+import { lazyPlugin } from '../../shared/cli/run-plugin.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export interface NetcheckArgs extends CommonArgs, SshArgs {
@@ -45,12 +44,4 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
   };
 }
 
-export const netcheck: Plugin<NetcheckArgs> = {
-  name: 'netcheck',
-  usage,
-  parse,
-  async run(args: NetcheckArgs, io: Io) {
-    const { runNetcheck } = await import('./run.js');
-    return runNetcheck(args, io);
-  },
-};
+export const netcheck = lazyPlugin('netcheck', usage, parse, async () => (await import('./run.js')).runNetcheck);

@@ -1,7 +1,6 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import { UsageError } from '../../shared/cli/errors.js';
-import type { Plugin } from '../../shared/cli/run-plugin.js';
-import type { Io } from '../../shared/cli/io.js';
+import { lazyPlugin } from '../../shared/cli/run-plugin.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export interface NsenterArgs extends CommonArgs, SshArgs {
@@ -42,12 +41,4 @@ async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
   return parsed;
 }
 
-export const nsenter: Plugin<NsenterArgs> = {
-  name: 'nsenter',
-  usage,
-  parse,
-  async run(args: NsenterArgs, io: Io) {
-    const { runNsenter } = await import('./run.js');
-    return runNsenter(args, io);
-  },
-};
+export const nsenter = lazyPlugin('nsenter', usage, parse, async () => (await import('./run.js')).runNsenter);

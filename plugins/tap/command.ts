@@ -1,6 +1,5 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
-import type { Plugin } from '../../shared/cli/run-plugin.js';
-import type { Io } from '../../shared/cli/io.js';
+import { lazyPlugin } from '../../shared/cli/run-plugin.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export type MirrorDirection = 'ingress' | 'egress' | 'both';
@@ -56,12 +55,4 @@ async function parse(argv: string[]): Promise<TapArgs | undefined> {
   return args as unknown as TapArgs;
 }
 
-export const tap: Plugin<TapArgs> = {
-  name: 'tap',
-  usage,
-  parse,
-  async run(args: TapArgs, io: Io) {
-    const { runTap } = await import('./run.js');
-    return runTap(args, io);
-  },
-};
+export const tap = lazyPlugin('tap', usage, parse, async () => (await import('./run.js')).runTap);

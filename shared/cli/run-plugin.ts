@@ -11,6 +11,12 @@ export interface Plugin<A> {
   run(args: A, io: Io): Promise<number>;
 }
 
+/** A plugin whose runner (and the heavy modules behind it) loads only when it runs. */
+export function lazyPlugin<A>(name: string, usage: string, parse: Plugin<A>['parse'],
+  loadRun: () => Promise<(args: A, io: Io) => Promise<number>>): Plugin<A> {
+  return { name, usage, parse, run: async (args, io) => (await loadRun())(args, io) };
+}
+
 /** The only place that prints errors and decides the exit code. */
 export async function runPlugin<A>(plugin: Plugin<A>, argv: string[], io: Io = processIo(argv.includes('--no-color'))): Promise<number> {
   try {

@@ -28,6 +28,10 @@ const expectations: Expectation[] = [
   { scenario: 'case-b', step: 'case-b', top: 'POD_NETWORK_UNREACHABLE' },
   { scenario: 'ipam-exhausted', step: 'case-a', top: 'IPAM_EXHAUSTED' },
   { scenario: 'bridge-conflict', step: 'case-a', top: 'BRIDGE_ADDRESS_CONFLICT' },
+  { scenario: 'no-podcidr', step: 'waiting-for-cni', top: 'POD_CIDR_NOT_ASSIGNED' },
+  { scenario: 'netfilter', step: 'case-b', top: 'HOST_NETFILTER_SETTINGS', needsNodes: true },
+  { scenario: 'mtu', step: 'case-b', top: 'MTU_MISMATCH', needsNodes: true },
+  { scenario: 'proxy-broken', step: 'case-b', top: 'SERVICE_PROXY_BROKEN' },
   { scenario: 'ready', step: 'ready' },
 ];
 
@@ -77,6 +81,41 @@ describeLab('kubectl netcheck in the lab', () => {
       const { report, status } = netcheck(['--dump', dumpDir], { ...env, KUBECONFIG: '/nonexistent' });
       expectVerdict(report!, status, e);
     }, 180_000);
+  });
+
+  describe('iptables view and --wait (scenario ready)', () => {
+    beforeAll(() => useScenario('ready'), 900_000);
+
+    it('iptables NODE groups the chains by who added them and traces kube-dns to its endpoints', () => {
+      const env = labEnv();
+      const result = kubectl(['netcheck', 'iptables', 'kube-node-1', '--service', 'kube-system/kube-dns', '-o', 'json'], env);
+      expect(result.status).toBe(0);
+      const view = JSON.parse(result.stdout) as { owners: { owner: string; rules: number }[]; service: { complete: boolean; ports: { endpoints: { dnatTo?: string }[] }[] } };
+      expect(view.owners.map((o) => o.owner)).toEqual(expect.arrayContaining(['kubelet', 'kube-proxy']));
+      expect(view.service.complete).toBe(true);
+      const coredns = JSON.parse(kubectl(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns', '-o', 'json'], env).stdout) as { items: { status: { podIP: string } }[] };
+      const dnatTargets = view.service.ports.flatMap((p) => p.endpoints.map((e) => e.dnatTo?.split(':')[0]));
+      for (const pod of coredns.items) expect(dnatTargets).toContain(pod.status.podIP);
+    }, 120_000);
+
+    it('--wait returns 0 as soon as the container network is ready', () => {
+      const result = kubectl(['netcheck', '--wait', '--timeout', '60s'], labEnv());
+      expect(result.status).toBe(0);
+      expect(result.stdout.split('\n').slice(0, 2)).toEqual(['Host network => OK', 'Container network => OK (ready)']);
+    }, 120_000);
+  });
+
+  describe('--wait gives up at --timeout with the last verdict (scenario case-a)', () => {
+    beforeAll(() => useScenario('case-a'), 900_000);
+
+    it('exits 1 after the timeout, printing the last verdict', () => {
+      const started = Date.now();
+      const result = kubectl(['netcheck', '--wait', '--timeout', '12s'], labEnv());
+      expect(result.status).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(7_000);
+      expect(result.stderr).toContain('timed out after 12s');
+      expect(result.stdout).toContain('Container network => NG (case-a)');
+    }, 120_000);
   });
 
   describe('with less RBAC (scenario case-a)', () => {
