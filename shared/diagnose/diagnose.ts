@@ -17,6 +17,7 @@ import { nonNetworkRules } from './rules/non-network.js';
 import { diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
 import { sandboxErrorRules } from './rules/sandbox-errors.js';
 import { diagnoseStuckSandboxes } from './rules/stuck-sandboxes.js';
+import { diagnoseMissingPodCidr } from './rules/pod-cidr.js';
 import { applyTextRules } from './text-rules.js';
 import { maxEvidencePerFinding, maxNextCommands, type Diagnosis, type Evidence, type Finding } from './types.js';
 
@@ -31,7 +32,7 @@ export const textRules = [
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
   diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
-  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes,
+  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
 ];
 
 /** Where the container network setup is stuck, and why, most likely cause first. Pure. */

@@ -28,11 +28,12 @@ const expectations: Expectation[] = [
   { scenario: 'case-b', step: 'case-b', top: 'POD_NETWORK_UNREACHABLE' },
   { scenario: 'ipam-exhausted', step: 'case-a', top: 'IPAM_EXHAUSTED' },
   { scenario: 'bridge-conflict', step: 'case-a', top: 'BRIDGE_ADDRESS_CONFLICT' },
+  // Before proxy-broken: kube-proxy pods take a while to stop crash-looping after it.
+  { scenario: 'ready', step: 'ready' },
   { scenario: 'no-podcidr', step: 'waiting-for-cni', top: 'POD_CIDR_NOT_ASSIGNED' },
   { scenario: 'netfilter', step: 'case-b', top: 'HOST_NETFILTER_SETTINGS', needsNodes: true },
   { scenario: 'mtu', step: 'case-b', top: 'MTU_MISMATCH', needsNodes: true },
   { scenario: 'proxy-broken', step: 'case-b', top: 'SERVICE_PROXY_BROKEN' },
-  { scenario: 'ready', step: 'ready' },
 ];
 
 function netcheck(args: string[], env = labEnv()) {

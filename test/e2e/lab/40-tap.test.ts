@@ -89,15 +89,19 @@ describeLab('kubectl tap in the lab (scenario ready)', () => {
 
   it('a TCP transfer from the pod shows up on the receiving device, read by the node\'s own tcpdump', async () => {
     const tap = await startTap(['--duration', '12s']);
-    const dump = spawn('ssh', ['-F', env.NETCHECK_SSH_CONFIG!, other.node, `timeout 8 tcpdump -i ntap4242 -n -c 20 tcp port 8181 2>/dev/null`], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let seen = '';
-    dump.stdout!.on('data', (d) => { seen += d; });
-    await new Promise((r) => setTimeout(r, 1500));
-    spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--', 'sh', '-c', `for i in 1 2 3; do wget -q -O- http://${other.ip}:8181/ready; done`], { env });
-    await new Promise((r) => dump.on('exit', r));
-    expect(seen).toContain(`${source.ip}.`);
-    expect(seen).toContain(`${other.ip}.8181`);
-    expect(await tap.exit).toBe(0);
+    try {
+      // Only the pod's own connection to the other pod: the kubelet's probes use port 8181 too.
+      const dump = spawn('ssh', ['-F', env.NETCHECK_SSH_CONFIG!, other.node, `timeout 8 tcpdump -i ntap4242 -n -c 20 tcp port 8181 and host ${other.ip} 2>/dev/null`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let seen = '';
+      dump.stdout!.on('data', (d) => { seen += d; });
+      await new Promise((r) => setTimeout(r, 1500));
+      spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--', 'sh', '-c', `for i in 1 2 3; do wget -q -O- http://${other.ip}:8181/ready; done`], { env });
+      await new Promise((r) => dump.on('exit', r));
+      expect(seen).toContain(`${source.ip}.`);
+      expect(seen).toContain(`${other.ip}.8181`);
+    } finally {
+      expect(await tap.exit).toBe(0);
+    }
     expectNoResidue();
   }, 120_000);
 
