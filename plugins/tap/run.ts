@@ -4,14 +4,13 @@ import { startProgress } from '../../shared/cli/spinner.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
 import { parseDuration } from '../../shared/kube/kube-options.js';
 import { openNodeShells } from '../../shared/nodes/open-shells.js';
-import { renderPlan, type Plan } from '../../shared/plan/plan.js';
+import { renderPlan, revertsOf, type Plan } from '../../shared/plan/plan.js';
 import { quoteArgv } from '../../shared/ssh/quote.js';
 import type { TapArgs } from './command.js';
 import { deadManArgv } from './dead-man.js';
 import { discoverTap } from './discover.js';
 import { listOrDeleteTaps } from './list.js';
 import { planDest, planSource } from './plan.js';
-import { revertsOf } from '../../shared/plan/plan.js';
 import { captureCounts, startCapture, TapSession, type StopReason } from './session.js';
 
 /** What yargs lets through: ranges and combinations. Pure. */
@@ -72,8 +71,9 @@ export async function runTap(args: TapArgs, io: Io): Promise<number> {
       return 0;
     }
 
-    const shells = await Promise.all(plans.map(async (plan) => ({ plan, shell: await pool.shell(plan.node === spec.source.node ? found.sourceNode : found.destNode!) })));
-    const session = new TapSession(progress, async (node) => pool.shell(node === spec.source.node ? found.sourceNode : found.destNode!));
+    const shellOf = (node: string) => pool.shell(node === spec.source.node ? found.sourceNode : found.destNode!);
+    const shells = await Promise.all(plans.map(async (plan) => ({ plan, shell: await shellOf(plan.node) })));
+    const session = new TapSession(progress, shellOf);
     await session.bringUp(shells, args.detach);
     progress.stop();
     const where = `${spec.source.node} ${spec.source.hostIface} -> vxlan ${spec.ifname} (VNI ${spec.vni}, UDP ${spec.port}) -> ${spec.dest.node}`;

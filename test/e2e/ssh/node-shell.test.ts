@@ -7,17 +7,9 @@ import { RemoteCommandError } from '../../../shared/ssh/node-shell.js';
 import type { NodeShellPool } from '../../../shared/ssh/node-shell-pool.js';
 import { hostileStrings, splitNulTerminated } from '../../fixtures/ssh/hostile-strings.js';
 import { labNode, labPool } from './lab-pool.js';
-import { SshdLab, whyLabCannotRun } from './sshd-lab.js';
+import { SshdLab, sshE2e, sshE2eTimeoutMs } from './sshd-lab.js';
 
-const reason = whyLabCannotRun();
-const describeLab = reason ? describe.skip : describe;
-if (reason) {
-  process.stderr.write(`skipping the SSH e2e tests (node-shell): ${reason}\n`);
-  it.skip(`SSH e2e (node-shell) skipped: ${reason}`, () => undefined);
-}
-/** Real daemons and 50 MB transfers: more than jest's default 5 s per test. */
-const timeoutMs = 60_000;
-const slowIt = (name: string, test: () => Promise<void>): void => it(name, test, timeoutMs);
+const { describeLab, slowIt } = sshE2e('node-shell');
 
 /** A deliberately slow sink: small buffer, asynchronous writes, so backpressure really happens. */
 function hashingSink(): { sink: Writable; digest: () => string; bytes: () => number } {
@@ -46,12 +38,12 @@ describeLab('NodeShell against a real sshd in a network namespace', () => {
     const knownHosts = lab.knownHosts('known_hosts', [lab.knownHostsLine(sshd)], true);
     pool = labPool(lab, { knownHosts, flags: { sshKey: lab.clientKey.privateFile, sshPort: '2222' } });
     shell = await pool.shell(labNode('node-a', lab.nodeAddress));
-  }, timeoutMs);
+  }, sshE2eTimeoutMs);
 
   afterAll(async () => {
     await pool?.closeAll();
     await lab?.stop();
-  }, timeoutMs);
+  }, sshE2eTimeoutMs);
 
   slowIt('runs a command on the node (inside its namespace) and reuses the connection', async () => {
     expect(await shell.run(['ip', '-o', '-4', 'addr', 'show'])).toContain(`inet ${lab.nodeAddress}/30`);

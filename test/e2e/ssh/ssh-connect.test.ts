@@ -3,17 +3,9 @@ import path from 'node:path';
 import { PluginError } from '../../../shared/cli/errors.js';
 import { forEachNode } from '../../../shared/ssh/probe-nodes.js';
 import { labNode, labPool, recordingLog } from './lab-pool.js';
-import { newKey, SshdLab, whyLabCannotRun, type Sshd } from './sshd-lab.js';
+import { newKey, SshdLab, sshE2e, sshE2eTimeoutMs, type Sshd } from './sshd-lab.js';
 
-const reason = whyLabCannotRun();
-const describeLab = reason ? describe.skip : describe;
-if (reason) {
-  process.stderr.write(`skipping the SSH e2e tests (ssh-connect): ${reason}\n`);
-  it.skip(`SSH e2e (ssh-connect) skipped: ${reason}`, () => undefined);
-}
-/** Real daemons and 50 MB transfers: more than jest's default 5 s per test. */
-const timeoutMs = 60_000;
-const slowIt = (name: string, test: () => Promise<void>): void => it(name, test, timeoutMs);
+const { describeLab, slowIt } = sshE2e('ssh-connect');
 
 /** What shell() failed with, as a PluginError. */
 async function connectError(promise: Promise<unknown>): Promise<PluginError> {
@@ -44,11 +36,11 @@ describeLab('connecting: host keys, authentication, jump hosts, dead nodes', () 
     const agentKey = newKey(path.join(lab.dir, 'agent_key'));
     lab.authorize(agentKey.publicLine);
     agentSocket = await lab.startAgent(agentKey.privateFile);
-  }, timeoutMs);
+  }, sshE2eTimeoutMs);
 
   afterAll(async () => {
     await lab?.stop();
-  }, timeoutMs);
+  }, sshE2eTimeoutMs);
 
   slowIt('refuses an unknown host key, naming node, address, key type and SHA256 fingerprint', async () => {
     const pool = labPool(lab, { knownHosts: lab.knownHosts('empty_known_hosts', []), flags: keyFlags() });

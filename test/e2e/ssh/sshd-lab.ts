@@ -164,3 +164,18 @@ export class SshdLab {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * describe() for an SSH e2e file, skipped with the reason when sshd or root is missing,
+ * and it() with a timeout for real daemons and 50 MB transfers.
+ */
+export const sshE2eTimeoutMs = 60_000;
+
+export function sshE2e(file: string): { describeLab: jest.Describe; slowIt: (name: string, test: () => Promise<void>) => void } {
+  const reason = whyLabCannotRun();
+  if (reason) {
+    process.stderr.write(`skipping the SSH e2e tests (${file}): ${reason}\n`);
+    it.skip(`SSH e2e (${file}) skipped: ${reason}`, () => undefined);
+  }
+  return { describeLab: reason ? describe.skip : describe, slowIt: (name, test) => it(name, test, sshE2eTimeoutMs) };
+}
