@@ -65,8 +65,19 @@ lab_pids() {
   done
   return 0
 }
+# wait_reaped SECONDS PID...: until every PID has left the process table, zombies included
+wait_reaped() {
+  local seconds=$1 pid left; shift
+  for _ in $(seq 1 $((seconds * 10))); do
+    left=""
+    for pid in "$@"; do [[ -e /proc/$pid ]] && left+=" $pid"; done
+    [[ -z $left ]] && return 0
+    sleep 0.1
+  done
+  log "warning: processes not yet reaped:$left"
+}
 kill_lab_processes() {
-  local name pid
+  local name pid killed=() launchers=()
   # PID 1 of every node first: the kernel then kills everything in that node's PID namespace.
   for d in "$NODES_DIR"/*/; do
     [[ -f $d/init.pid ]] || continue
@@ -74,13 +85,23 @@ kill_lab_processes() {
     name=$(basename "$d")
     if [[ -e /run/netns/$(node_netns "$name") && $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "net:[$(stat -L -c %i "/run/netns/$(node_netns "$name")")]" ]]; then
       kill -9 "$pid" 2>/dev/null || true
+      killed+=("$pid")
+      [[ -f $d/launcher.pid ]] && launchers+=("$(cat "$d/launcher.pid")")
     fi
   done
+  # Each launcher (unshare --fork) reaps its node's PID 1 and exits by itself. Killing it first
+  # would hand that zombie to the host's init, which here reaps only seconds later.
+  wait_reaped 20 "${killed[@]}" "${launchers[@]}"
   for _ in $(seq 1 50); do
     local pids; pids=$(lab_pids)
-    [[ -z $pids ]] && return 0
+    if [[ -z $pids ]]; then
+      # A killed process is gone from lab_pids as soon as it is a zombie; wait until it is reaped.
+      wait_reaped 30 "${killed[@]}"
+      return 0
+    fi
     # shellcheck disable=SC2086
     kill -9 $pids 2>/dev/null || true
+    killed+=($pids)
     sleep 0.2
   done
   log "warning: processes still in lab namespaces: $(lab_pids | tr '\n' ' ')"

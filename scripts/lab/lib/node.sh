@@ -193,33 +193,32 @@ remove_host_mountpoints() {
   rm -f "$LAB_STATE/created-mountpoints"
 }
 
+# is_pid_namespace_init PID: PID is PID 1 of its own PID namespace (NSpid: <host pid> 1)
+is_pid_namespace_init() {
+  [[ $(awk '$1 == "NSpid:" {print $NF}' "/proc/$1/status" 2>/dev/null) == 1 && $(awk '$1 == "NSpid:" {print NF}' "/proc/$1/status") -gt 2 ]]
+}
 start_node() {
   local name=$1 dir; dir=$(node_dir "$name")
   local ns; ns=$(node_netns "$name")
+  # Expanded here, not in the background job: a command substitution there forks a short-lived
+  # child of the launcher that the search below could take for the node's PID 1.
+  local ip; ip=$(node_ip "$name")
   create_node_network "$name"
   create_node_cgroups "$name"
   setsid nohup nsenter --net="/run/netns/$ns" -- \
     unshare --mount --uts --pid --fork --mount-proc --propagation private -- \
-    bash "$LAB_SCRIPTS/node-init.sh" "$name" "$dir" "$LAB_BIN" "$(node_ip "$name")" "$IMAGE_DIR" \
+    bash "$LAB_SCRIPTS/node-init.sh" "$name" "$dir" "$LAB_BIN" "$ip" "$IMAGE_DIR" \
     > "$dir/init.log" 2>&1 < /dev/null 9>&- &
   local launcher=$!
-  local child=""
+  local child="" pid
   for _ in $(seq 1 50); do
-    child=$(cat /proc/"$launcher"/task/*/children 2>/dev/null | awk '{print $1}') || true
+    for pid in $(cat /proc/"$launcher"/task/*/children 2>/dev/null); do
+      is_pid_namespace_init "$pid" && child=$pid
+    done
     [[ -n $child ]] && break
     sleep 0.1
   done
   [[ -n $child ]] || die "node $name did not start (see $dir/init.log)"
   echo "$launcher" > "$dir/launcher.pid"
   echo "$child" > "$dir/init.pid"
-}
-
-# stop_node NAME: kills the node's PID 1, which takes down every process in its PID namespace
-stop_node() {
-  local name=$1 dir; dir=$(node_dir "$name")
-  local pid
-  for f in init.pid launcher.pid; do
-    pid=$(cat "$dir/$f" 2>/dev/null) || continue
-    [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null || true
-  done
 }

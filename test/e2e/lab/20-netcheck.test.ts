@@ -30,7 +30,7 @@ const expectations: Expectation[] = [
   { scenario: 'bridge-conflict', step: 'case-a', top: 'BRIDGE_ADDRESS_CONFLICT' },
   // Before proxy-broken: kube-proxy pods take a while to stop crash-looping after it.
   { scenario: 'ready', step: 'ready' },
-  // no-podcidr (POD_CIDR_NOT_ASSIGNED) is left out: the lab's re-registration of a node is not yet reliable.
+  { scenario: 'no-podcidr', step: 'waiting-for-cni', top: 'POD_CIDR_NOT_ASSIGNED' },
   { scenario: 'netfilter', step: 'case-b', top: 'HOST_NETFILTER_SETTINGS', needsNodes: true },
   { scenario: 'mtu', step: 'case-b', top: 'MTU_MISMATCH', needsNodes: true },
   { scenario: 'proxy-broken', step: 'case-b', top: 'SERVICE_PROXY_BROKEN' },
