@@ -4,22 +4,28 @@ import { PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { parseIptablesSave, rulesMentioningCidr, summarizeByOwner, type IptablesDump } from '../../shared/net/iptables.js';
 import { traceService, type ServiceTrace } from '../../shared/net/iptables-trace.js';
+import { clusterPodCidr, type ClusterPodCidr } from '../../shared/diagnose/cluster-cidr.js';
 import type { NetcheckArgs } from './command.js';
 
 /** The iptables view as data: what -o json/yaml print and the text view renders. */
 export interface IptablesView {
   node: string;
   podCidr: string;
+  podCidrSource: ClusterPodCidr['source'] | 'default: flannel\'s 10.244.0.0/16';
   owners: ReturnType<typeof summarizeByOwner>;
   podCidrRules: { table: string; chain: string; rule: string }[];
   warnings: string[];
   service?: ServiceTrace;
 }
 
-export function buildIptablesView(node: string, dump: IptablesDump, podCidr: string, service?: string): IptablesView {
+const defaultPodCidr = { cidr: '10.244.0.0/16', source: 'default: flannel\'s 10.244.0.0/16' } as const;
+
+export function buildIptablesView(node: string, dump: IptablesDump, clusterCidr: ClusterPodCidr | undefined, service?: string): IptablesView {
+  const { cidr: podCidr, source: podCidrSource } = clusterCidr ?? defaultPodCidr;
   return {
     node,
     podCidr,
+    podCidrSource,
     owners: summarizeByOwner(dump).filter((o) => o.owner !== 'builtin' || o.rules > 0),
     podCidrRules: rulesMentioningCidr(dump, podCidr).map((r) => ({ table: r.table, chain: r.chain, rule: r.text })),
     warnings: dump.warnings,
@@ -32,7 +38,7 @@ export function renderIptablesView(view: IptablesView): string {
   for (const o of view.owners) {
     lines.push(`  ${o.owner.padEnd(11)} ${String(o.chains.length).padStart(3)} chains ${String(o.rules).padStart(5)} rules  ${o.chains.slice(0, 6).join(' ')}${o.chains.length > 6 ? ' ...' : ''}`);
   }
-  lines.push('', `FORWARD/POSTROUTING rules for the pod CIDR ${view.podCidr}:`);
+  lines.push('', `FORWARD/POSTROUTING rules for the pod CIDR ${view.podCidr} (${view.podCidrSource}):`);
   if (view.podCidrRules.length === 0) lines.push('  none (pod traffic relies on the chains\' default policy)');
   for (const r of view.podCidrRules) lines.push(`  ${r.table}: ${r.rule}`);
   for (const w of view.warnings) lines.push(`warning: ${w}`);
@@ -52,11 +58,15 @@ export function renderIptablesView(view: IptablesView): string {
 export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<number> {
   const node = args.iptablesNode!;
   let text: string;
-  let podCidr = '10.244.0.0/16';
+  let clusterCidr: ClusterPodCidr | undefined;
   if (args.dump) {
     const file = path.join(args.dump, 'nodes', node, 'iptables-save.txt');
     if (!fs.existsSync(file)) throw new PluginError(`no iptables-save.txt for node ${node} in ${args.dump}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
     text = fs.readFileSync(file, 'utf8');
+    const { readDump } = await import('../../shared/snapshot/read-dump.js');
+    const { ClusterView } = await import('../../shared/diagnose/cluster-view.js');
+    // A bundle without the cluster's objects still has the node's rules: fall back to the default CIDR.
+    clusterCidr = await readDump(args.dump).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
   } else {
     const { connectKube } = await import('../../shared/kube/kube-client.js');
     const { getText } = await import('../../shared/kube/raw-get.js');
@@ -64,7 +74,17 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
     const kube = await connectKube(args, io.env);
     const nodeObject = JSON.parse(await kube.call({ verb: 'get', resource: 'nodes', name: node }, () =>
       getText(kube.config, `/api/v1/nodes/${encodeURIComponent(node)}`)));
-    podCidr = clusterCidrOf(nodeObject.spec?.podCIDR) ?? podCidr;
+    // Both optional: a view-only user may not read kubeadm-config, and not every cluster runs kubeadm.
+    const optional = (apiPath: string, query = {}) => getText(kube.config, apiPath, query).then((t) => JSON.parse(t), () => undefined);
+    const [kubeadmConfig, controllerManagers] = await Promise.all([
+      optional('/api/v1/namespaces/kube-system/configmaps/kubeadm-config'),
+      optional('/api/v1/namespaces/kube-system/pods', { labelSelector: 'component=kube-controller-manager' }),
+    ]);
+    clusterCidr = clusterPodCidr({
+      kubeadmClusterConfiguration: kubeadmConfig?.data?.ClusterConfiguration,
+      pods: controllerManagers?.items ?? [],
+      nodePodCidr: nodeObject.spec?.podCIDR,
+    });
     const pool = openNodeShells(args, io);
     try {
       text = await (await pool.shell(nodeObject)).run(['iptables-save'], { sudo: true });
@@ -72,13 +92,7 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
       await pool.closeAll();
     }
   }
-  const view = buildIptablesView(node, parseIptablesSave(text), podCidr, args.service);
+  const view = buildIptablesView(node, parseIptablesSave(text), clusterCidr, args.service);
   io.out.write(args.output === 'json' ? `${JSON.stringify(view, null, 2)}\n` : args.output === 'yaml' ? (await import('js-yaml')).dump(view) : renderIptablesView(view));
   return view.service && !view.service.complete ? 1 : 0;
-}
-
-/** kubeadm's usual layout: a node's /24 inside a /16 cluster CIDR. */
-function clusterCidrOf(nodePodCidr: string | undefined): string | undefined {
-  const m = /^(\d+)\.(\d+)\.\d+\.\d+\/(\d+)$/.exec(nodePodCidr ?? '');
-  return m ? `${m[1]}.${m[2]}.0.0/16` : undefined;
 }

@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
-import yaml from 'js-yaml';
+import { clusterPodCidr, isControllerManagerPod, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
 
 /** kubeadm's defaults, used when kubeadm-config cannot be read. */
@@ -81,15 +81,21 @@ export class ClusterView {
   }
 
   /** `networking` of kubeadm's ClusterConfiguration, when kubeadm-config was readable. */
-  kubeadmNetworking(): { podSubnet?: string; serviceSubnet?: string } {
-    const config = this.configMap('kube-system', 'kubeadm-config')?.data?.['ClusterConfiguration'];
-    if (config === undefined) return {};
-    try {
-      const parsed = yaml.load(config) as { networking?: { podSubnet?: string; serviceSubnet?: string } } | undefined;
-      return parsed?.networking ?? {};
-    } catch {
-      return {};
-    }
+  kubeadmNetworking(): KubeadmNetworking {
+    return parseKubeadmNetworking(this.kubeadmClusterConfiguration());
+  }
+
+  /** The cluster-wide pod CIDR: kubeadm-config, else the controller-manager's flag, else a guess from a node. */
+  clusterPodCidr(): ClusterPodCidr | undefined {
+    return clusterPodCidr({
+      kubeadmClusterConfiguration: this.kubeadmClusterConfiguration(),
+      pods: this.snapshot.pods.filter(isControllerManagerPod),
+      nodePodCidr: this.snapshot.nodes.map((n) => n.spec?.podCIDR).find((c) => c),
+    });
+  }
+
+  private kubeadmClusterConfiguration(): string | undefined {
+    return this.configMap('kube-system', 'kubeadm-config')?.data?.['ClusterConfiguration'];
   }
 
   configMap(namespace: string, name: string) {

@@ -1,3 +1,4 @@
+import { isControllerManagerPod } from '../diagnose/cluster-cidr.js';
 import type { CoreV1Event, V1Container, V1ContainerStatus, V1Node, V1Pod, V1PodCondition, V1Probe } from '@kubernetes/client-node';
 
 // The live gatherer keeps only what the diagnosis reads, page by page, so that
@@ -16,8 +17,9 @@ function slimProbe(probe: V1Probe | undefined): V1Probe | undefined {
   return { httpGet, tcpSocket, exec: exec && { command: exec.command?.slice(0, 8) } };
 }
 
-function slimContainer(c: V1Container): V1Container {
-  return { name: c.name, readinessProbe: slimProbe(c.readinessProbe), livenessProbe: slimProbe(c.livenessProbe) };
+function slimContainer(c: V1Container, keepArgv: boolean): V1Container {
+  const argv = keepArgv ? { command: c.command, args: c.args } : {};
+  return { name: c.name, ...argv, readinessProbe: slimProbe(c.readinessProbe), livenessProbe: slimProbe(c.livenessProbe) };
 }
 
 function slimStatus(s: V1ContainerStatus): V1ContainerStatus {
@@ -36,7 +38,8 @@ export function slimPod(pod: V1Pod): V1Pod {
     spec: spec && {
       nodeName: spec.nodeName,
       hostNetwork: spec.hostNetwork,
-      containers: spec.containers.map(slimContainer),
+      // The controller-manager's flags name the cluster pod CIDR (--cluster-cidr).
+      containers: spec.containers.map((c) => slimContainer(c, isControllerManagerPod(pod))),
       // Only host paths: mounting /etc/cni/net.d or /opt/cni/bin marks a CNI agent.
       volumes: spec.volumes?.filter((v) => v.hostPath).map((v) => ({ name: v.name, hostPath: v.hostPath })),
     },

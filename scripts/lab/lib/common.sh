@@ -67,3 +67,12 @@ wait_until() {
     sleep 1
   done
 }
+# holds_for SECONDS WHAT CMD...: CMD succeeds at every check, once a second, for SECONDS
+holds_for() {
+  local seconds=$1 what=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  while ((SECONDS < deadline)); do
+    "$@" >/dev/null 2>&1 || { log "no longer true within ${seconds}s: $what"; return 1; }
+    sleep 1
+  done
+}

@@ -192,8 +192,20 @@ reset_cluster_extras() {
   fi
 }
 
+# all_nodes_ready_since EPOCH: every node's Ready is True as the kubelet saw it after EPOCH (when
+# the CNI config was written): it turned True after EPOCH, or was posted 6 s after it (the kubelet
+# samples the runtime's network status every 5 s). A Ready from before can be stale: the kubelet
+# may still turn the node NotReady for the config it lost at the reset.
+all_nodes_ready_since() {
+  nodes_json | jq -e --argjson since "$1" '
+    (.items | length) > 0 and
+    ([.items[] | .status.conditions[] | select(.type == "Ready") | .status == "True" and
+      ((.lastTransitionTime | fromdateiso8601) >= $since or (.lastHeartbeatTime | fromdateiso8601) >= $since + 6)] | all)'
+}
 wait_nodes_ready_settled() {
-  wait_until 60 "all nodes Ready and untainted" all_nodes_ready True && \
+  local since=$(( $(date +%s) - 1 ))  # the config was written just before this call
+  wait_until 60 "all nodes Ready, as the kubelets saw the new CNI config" all_nodes_ready_since "$since" && \
+    wait_until 60 "all nodes Ready and untainted" all_nodes_ready True && \
     wait_until 30 "not-ready taints removed" not_ready_taint_on_all_nodes false
 }
 wait_nodes_not_ready_settled() {
@@ -219,7 +231,10 @@ scenario_ready() {
   coredns_scale "$COREDNS_REPLICAS"
   wait_until 60 "CoreDNS Running and Ready" coredns_pods_running_ready || return 1
   wait_until 10 "CoreDNS spread on the workers" coredns_pods_spread_on_workers || return 1
-  wait_until 20 "cross-node pod-to-pod traffic" cross_node_pod_traffic_works
+  # After proxy-broken the DaemonSet's pods are replaced; ready means they run again.
+  wait_until 60 "kube-proxy Running on every node" kube_proxy_running_everywhere || return 1
+  wait_until 20 "cross-node pod-to-pod traffic" cross_node_pod_traffic_works || return 1
+  holds_for 6 "all nodes Ready" all_nodes_ready True
 }
 
 scenario_case_a() {

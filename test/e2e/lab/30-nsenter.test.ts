@@ -64,6 +64,19 @@ describeLab('kubectl nsenter in the lab (scenario ready)', () => {
     expect(result.stdout.toString().trim()).toBe('100000');
   }, 60_000);
 
+  it('-it runs an interactive shell on a terminal the size of the local one, in the pod\'s network namespace', () => {
+    // script(1) gives kubectl a real local terminal (33x91) and types into it like a person would.
+    const podNetns = nsenter(['--', 'readlink', '/proc/self/ns/net']).stdout.toString().trim();
+    const line = ['stty rows 33 cols 91;', 'kubectl', 'nsenter', '-n', pod.namespace, pod.name, '-it', '--', 'sh'].join(' ');
+    const typed = 'tty; stty size; readlink /proc/self/ns/net; echo answer-$((6*7)); exit 5\n';
+    const result = spawnSync('script', ['-q', '-e', '-c', line, '/dev/null'], { env, input: typed, encoding: 'utf8', timeout: 60_000 });
+    // The shell's prompt ("# ") and line editing pad what it prints on the terminal.
+    const lines = result.stdout.split(/\r?\n/).map((line) => line.replace(/^# /, '').trim());
+    expect(podNetns).toMatch(/^net:\[\d+\]$/);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^\/dev\/pts\/\d+$/), '33 91', podNetns, 'answer-42']));
+    expect(result.status).toBe(5);
+  }, 60_000);
+
   it('--ifaces names the right host veth and bridge for every pod of the lab', () => {
     expect(pods.length).toBeGreaterThanOrEqual(2);
     for (const p of pods) {

@@ -45,4 +45,28 @@ describe('node facts', () => {
     expect(diagnosis.findings[0]?.explanation).toMatch(explanation);
     expect(diagnosis.containerNetwork).toEqual({ status: 'NG', step });
   });
+
+  describe('a FORWARD chain that drops, judged against the cluster pod CIDR', () => {
+    const forwardDrops = (f: NodeFacts, s: ClusterSnapshot) => {
+      cases.find(([name]) => name === 'FORWARD drops pod traffic')![1](f, s);
+      s.configMaps = s.configMaps.filter((c) => c.metadata?.name !== 'kubeadm-config');
+    };
+    const codes = (snapshot: ClusterSnapshot) => diagnose(snapshot).findings.map((f) => f.code);
+
+    it('uses the controller-manager\'s --cluster-cidr when kubeadm-config is missing', () => {
+      const snapshot = breakNode1((f, s) => {
+        forwardDrops(f, s);
+        s.pods.push({
+          metadata: { namespace: 'kube-system', name: 'kube-controller-manager-master', labels: { component: 'kube-controller-manager' } },
+          spec: { nodeName: 'master', containers: [{ name: 'kube-controller-manager', command: ['kube-controller-manager', '--allocate-node-cidrs=true', '--cluster-cidr=10.244.0.0/16'] }] },
+          status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+        });
+      });
+      expect(codes(snapshot)).toContain('POD_NETWORK_UNREACHABLE');
+    });
+
+    it('says nothing when the pod CIDR could only be guessed', () => {
+      expect(codes(breakNode1(forwardDrops))).not.toContain('POD_NETWORK_UNREACHABLE');
+    });
+  });
 });

@@ -28,3 +28,14 @@ it('keeps the host paths that mark a CNI agent, and drops what no rule reads', (
   expect(pod.metadata?.annotations).toBeUndefined();
   expect(pod.spec?.containers[0]).toEqual({ name: 'kube-flannel', readinessProbe: undefined, livenessProbe: undefined });
 });
+
+it('keeps the controller-manager\'s flags, which name the cluster pod CIDR, and no other pod\'s', () => {
+  const command = ['kube-controller-manager', '--allocate-node-cidrs=true', '--cluster-cidr=10.244.0.0/16'];
+  const controllerManager = slimPod({
+    metadata: { name: 'kube-controller-manager-kube-master', namespace: 'kube-system', labels: { component: 'kube-controller-manager' } },
+    spec: { containers: [{ name: 'kube-controller-manager', command }] },
+  });
+  const other = slimPod({ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'web', command: ['nginx'] }] } });
+  expect(controllerManager.spec?.containers[0]?.command).toEqual(command);
+  expect(other.spec?.containers[0]?.command).toBeUndefined();
+});
