@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
-import { clusterPodCidr, isControllerManagerPod, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
+import { clusterPodCidr, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
 
 /** kubeadm's defaults, used when kubeadm-config cannot be read. */
@@ -68,11 +68,11 @@ export class ClusterView {
     return this.snapshot.pods.filter((p) => isCniDaemonPod(p));
   }
 
-  /** Pod address ranges known from nodes' podCIDRs and kubeadm-config's podSubnet. */
+  /** Pod address ranges known from nodes' podCIDRs and the cluster pod CIDR read from the cluster. */
   podSubnets(): string[] {
     const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
-    const fromKubeadm = this.kubeadmNetworking().podSubnet?.split(',') ?? [];
-    return [...new Set([...fromKubeadm, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
+    const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
+    return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
   }
 
   /** Service CIDR from kubeadm-config, else kubeadm's default. */
@@ -89,9 +89,15 @@ export class ClusterView {
   clusterPodCidr(): ClusterPodCidr | undefined {
     return clusterPodCidr({
       kubeadmClusterConfiguration: this.kubeadmClusterConfiguration(),
-      pods: this.snapshot.pods.filter(isControllerManagerPod),
+      pods: this.snapshot.pods,
       nodePodCidr: this.snapshot.nodes.map((n) => n.spec?.podCIDR).find((c) => c),
     });
+  }
+
+  /** The cluster pod CIDR only when read from the cluster: a guess could call working rules broken. */
+  knownClusterPodCidr(): string | undefined {
+    const known = this.clusterPodCidr();
+    return known && !known.source.startsWith('guessed') ? known.cidr : undefined;
   }
 
   private kubeadmClusterConfiguration(): string | undefined {

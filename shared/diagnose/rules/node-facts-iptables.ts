@@ -8,9 +8,7 @@ const legacyTablesWarning = /iptables-legacy tables present/;
 /** kube-proxy's rules and the FORWARD path, read from each node's iptables-save. */
 export function diagnoseIptables(view: ClusterView): Finding[] {
   const kubeProxyRuns = view.snapshot.pods.some((p) => p.metadata?.name?.startsWith('kube-proxy-'));
-  // Only a CIDR read from the cluster: a guessed one could call a working FORWARD chain broken.
-  const known = view.clusterPodCidr();
-  const podSubnet = known && !known.source.startsWith('guessed') ? known.cidr : undefined;
+  const podSubnet = view.knownClusterPodCidr();
   return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => {
     if (facts.iptablesSave === undefined) return [];
     const dump = parseIptablesSave(facts.iptablesSave);
