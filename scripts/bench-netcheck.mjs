@@ -4,7 +4,7 @@
 // `kubectl netcheck -o json` next to `kubectl get pods -A -o json` in the same run.
 // Goal: <= 1.5x kubectl's time, <= 300 MiB. Needs root (the lab) and `npm run build`.
 //   node scripts/bench-netcheck.mjs [--runs 3] [--keep-scale]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,9 @@ function descendants(pid) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// Brings the lab up when it is not (the scenario does not matter: only the API is measured).
+if (spawnSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), 'status']).status !== 0) lab('up');
 
 const env = { ...process.env, PATH: `${path.join(root, 'dist', 'bin')}:${process.env.PATH}` };
 delete env.NODE_EXTRA_CA_CERTS;
