@@ -18,6 +18,7 @@ export class ClusterView {
   private readonly podsByKey = new Map<string, V1Pod>();
   private readonly podsByNode = new Map<string, V1Pod[]>();
   private readonly nodesByName = new Map<string, V1Node>();
+  private clusterPodCidrMemo: [ClusterPodCidr | undefined] | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
@@ -87,11 +88,13 @@ export class ClusterView {
 
   /** The cluster-wide pod CIDR: kubeadm-config, else the controller-manager's flag, else a guess from a node. */
   clusterPodCidr(): ClusterPodCidr | undefined {
-    return clusterPodCidr({
+    // Rules ask per observation; the answer needs a YAML parse and a pass over every pod, so once.
+    this.clusterPodCidrMemo ??= [clusterPodCidr({
       kubeadmClusterConfiguration: this.kubeadmClusterConfiguration(),
       pods: this.snapshot.pods,
       nodePodCidr: this.snapshot.nodes.map((n) => n.spec?.podCIDR).find((c) => c),
-    });
+    })];
+    return this.clusterPodCidrMemo[0];
   }
 
   /** The cluster pod CIDR only when read from the cluster: a guess could call working rules broken. */

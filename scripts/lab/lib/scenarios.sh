@@ -205,7 +205,6 @@ all_nodes_ready_since() {
 wait_nodes_ready_settled() {
   local since=$(( $(date +%s) - 1 ))  # the config was written just before this call
   wait_until 60 "all nodes Ready, as the kubelets saw the new CNI config" all_nodes_ready_since "$since" && \
-    wait_until 60 "all nodes Ready and untainted" all_nodes_ready True && \
     wait_until 30 "not-ready taints removed" not_ready_taint_on_all_nodes false
 }
 wait_nodes_not_ready_settled() {

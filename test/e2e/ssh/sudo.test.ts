@@ -5,7 +5,7 @@ import type { NodeShellPool } from '../../../shared/ssh/node-shell-pool.js';
 import { PluginError } from '../../../shared/cli/errors.js';
 import { hostileStrings, splitNulTerminated } from '../../fixtures/ssh/hostile-strings.js';
 import { labNode, labPool } from './lab-pool.js';
-import { run, SshdLab, sshE2e, sshE2eTimeoutMs } from './sshd-lab.js';
+import { run, SshdLab, sshE2e, sshE2eTimeoutMs, type Sshd } from './sshd-lab.js';
 
 const { describeLab, slowIt } = sshE2e('sudo');
 
@@ -40,14 +40,14 @@ function removeUser(name: string): void {
 describeSudo('a non-root SSH user with sudo, against a real sshd and sudo', () => {
   let lab: SshdLab;
   let sudoerUid: number;
+  let sshd: Sshd;
   const pools: NodeShellPool[] = [];
   const shellAs = async (user: string) => {
-    const knownHosts = lab.knownHosts(`known_hosts_${user}`, [lab.knownHostsLine(sshdListening!)]);
+    const knownHosts = lab.knownHosts(`known_hosts_${user}`, [lab.knownHostsLine(sshd)]);
     const pool = labPool(lab, { knownHosts, flags: { sshKey: lab.clientKey.privateFile, sshPort: '2222', sshUser: user } });
     pools.push(pool);
     return pool.shell(labNode('node-a', lab.nodeAddress));
   };
-  let sshdListening: Awaited<ReturnType<SshdLab['startSshd']>> | undefined;
 
   beforeAll(async () => {
     sudoerUid = addUser(sudoer);
@@ -58,7 +58,7 @@ describeSudo('a non-root SSH user with sudo, against a real sshd and sudo', () =
     // sshd reads authorized_keys as the logging-in user: let the unprivileged accounts through the 0700 temp dir.
     fs.chmodSync(lab.dir, 0o755);
     fs.chmodSync(path.join(lab.dir, 'authorized_keys'), 0o644);
-    sshdListening = await lab.startSshd('node', `${lab.nodeAddress}:2222`);
+    sshd = await lab.startSshd('node', `${lab.nodeAddress}:2222`);
   }, sshE2eTimeoutMs);
 
   afterAll(async () => {
