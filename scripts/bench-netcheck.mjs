@@ -1,16 +1,24 @@
 #!/usr/bin/env node
-// netcheck at scale: against the lab's apiserver loaded with 1,000 API-only nodes
-// and 30,000 pods (and a few thousand events), the wall time and peak memory of
-// `kubectl netcheck -o json` next to `kubectl get pods -A -o json` in the same run.
-// Goal: <= 1.5x kubectl's time, <= 300 MiB. Needs root (the lab) and `npm run build`.
-//   node scripts/bench-netcheck.mjs [--runs 3] [--keep-scale]
+// netcheck at scale, two parts:
+// - dump: a generated 200,000-pod dump (cluster-info dump layout, every pod on one node)
+//   read and diagnosed by `kubectl netcheck --dump DIR -o json`. Goal: < 10 s, < 1 GiB.
+// - live: the lab's apiserver loaded with 1,000 API-only nodes and 30,000 pods (and a few
+//   thousand events): `kubectl netcheck -o json` next to ONE unpaged raw list of all pods
+//   with the same credentials (curl, output discarded), and kubectl get pods -A -o json.
+//   Goal: netcheck <= 1.5x the raw list, <= 300 MiB. Needs root (the lab) and `npm run build`.
+//   node scripts/bench-netcheck.mjs [--runs 3] [--only dump|live] [--keep-scale] [--bin DIR] [--dump-dir DIR]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ensureBigDump } from './bench-dump.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const runs = Number(process.argv.includes('--runs') ? process.argv[process.argv.indexOf('--runs') + 1] : 3);
+const flag = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const runs = Number(flag('--runs', 3));
+const only = flag('--only', undefined);
+const binDir = path.resolve(flag('--bin', path.join(root, 'dist', 'bin')));
 const lab = (...args) => execFileSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 /** Runs a command with stdout discarded; wall time, and peak RSS of the process tree sampled from /proc. */
@@ -53,32 +61,80 @@ function descendants(pid) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summarize = (rs) => ({ seconds: median(rs.map((r) => r.seconds)), peakMiB: Math.max(...rs.map((r) => r.peakMiB)) });
+const row = (label, r) => console.log(`${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(6)} s   peak ${r.peakMiB.toFixed(0).padStart(5)} MiB`);
 
-// Brings the lab up when it is not (the scenario does not matter: only the API is measured).
-if (spawnSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), 'status']).status !== 0) lab('up');
-
-const env = { ...process.env, PATH: `${path.join(root, 'dist', 'bin')}:${process.env.PATH}` };
+const env = { ...process.env, PATH: `${binDir}:${process.env.PATH}` };
 delete env.NODE_EXTRA_CA_CERTS;
-for (const line of lab('env').trim().split('\n')) {
-  const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
-  if (m) env[m[1]] = m[2].replace(/^'(.*)'$/, '$1');
-}
-if (execFileSync('kubectl', ['get', 'nodes', '-l', 'netcheck-lab/scale=true', '--no-headers', '-o', 'name'], { env, encoding: 'utf8' }).trim() === '') {
-  console.error('loading the lab with 1,000 nodes and 30,000 pods (lab.sh scale)...');
-  lab('scale');
-}
-const counts = ['nodes', 'pods', 'events'].map((kind) =>
-  `${execFileSync('kubectl', ['get', kind, '-A', '--no-headers', '-o', 'name'], { env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').length} ${kind}`);
-console.log(`cluster: ${counts.join(', ')}; ${runs} runs each, medians`);
 
-const results = { netcheck: [], kubectl: [] };
-for (let i = 0; i < runs; i++) {
-  results.kubectl.push(await measure('kubectl', ['get', 'pods', '-A', '-o', 'json'], env));
-  results.netcheck.push(await measure('kubectl', ['netcheck', '-o', 'json'], env));
+if (only !== 'live') {
+  const dumpDir = path.resolve(flag('--dump-dir', path.join(os.tmpdir(), 'netcheck-bench-dump-200k')));
+  console.error(`writing (or reusing) the 200,000-pod dump in ${dumpDir} ...`);
+  const layout = JSON.parse(ensureBigDump(dumpDir));
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(await measure('kubectl', ['netcheck', '--dump', dumpDir, '-o', 'json'], env));
+  const r = summarize(results);
+  console.log(`dump: ${layout.pods} pods on one node (${Math.round(layout.pods * layout.bigNamespaceShare)} in one list), ${runs} runs, median time, max peak`);
+  row('kubectl netcheck --dump DIR -o json', r);
+  console.log(`goals: < 10 s ${r.seconds < 10 ? 'met' : 'NOT met'}; < 1 GiB ${r.peakMiB < 1024 ? 'met' : 'NOT met'}`);
 }
-const summary = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, { seconds: median(rs.map((r) => r.seconds)), peakMiB: Math.max(...rs.map((r) => r.peakMiB)) }]));
-const ratio = summary.netcheck.seconds / summary.kubectl.seconds;
-console.log(`kubectl get pods -A -o json   ${summary.kubectl.seconds.toFixed(2)} s   peak ${summary.kubectl.peakMiB.toFixed(0)} MiB`);
-console.log(`kubectl netcheck -o json      ${summary.netcheck.seconds.toFixed(2)} s   peak ${summary.netcheck.peakMiB.toFixed(0)} MiB`);
-console.log(`time ratio ${ratio.toFixed(2)} (goal <= 1.5: ${ratio <= 1.5 ? 'met' : 'not met'}); memory goal <= 300 MiB: ${summary.netcheck.peakMiB <= 300 ? 'met' : 'not met'}`);
-if (!process.argv.includes('--keep-scale')) lab('scale', '--remove');
+if (only !== 'dump') await benchLive();
+
+/** The lab loaded by `lab.sh scale`: netcheck next to one raw list of all pods. */
+async function benchLive() {
+  // Brings the lab up when it is not (the scenario does not matter: only the API is measured).
+  if (spawnSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), 'status']).status !== 0) lab('up');
+  for (const line of lab('env').trim().split('\n')) {
+    const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
+    if (m) env[m[1]] = m[2].replace(/^'(.*)'$/, '$1');
+  }
+  if (execFileSync('kubectl', ['get', 'nodes', '-l', 'netcheck-lab/scale=true', '--no-headers', '-o', 'name'], { env, encoding: 'utf8' }).trim() === '') {
+    console.error('loading the lab with 1,000 nodes and 30,000 pods (lab.sh scale)...');
+    lab('scale');
+  }
+  const counts = ['nodes', 'pods', 'events'].map((kind) =>
+    `${execFileSync('kubectl', ['get', kind, '-A', '--no-headers', '-o', 'name'], { env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').length} ${kind}`);
+  console.log(`cluster: ${counts.join(', ')}; ${runs} runs each, median time, max peak`);
+
+  const credentials = curlCredentials(env);
+  try {
+    const results = { raw: [], rawCache: [], netcheck: [], kubectl: [] };
+    for (let i = 0; i < runs; i++) {
+      results.raw.push(await measure('curl', [...credentials.args, `${credentials.server}/api/v1/pods`], env));
+      results.rawCache.push(await measure('curl', [...credentials.args, `${credentials.server}/api/v1/pods?resourceVersion=0`], env));
+      results.netcheck.push(await measure('kubectl', ['netcheck', '-o', 'json'], env));
+      results.kubectl.push(await measure('kubectl', ['get', 'pods', '-A', '-o', 'json'], env));
+    }
+    const s = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, summarize(rs)]));
+    row('raw list: curl GET /api/v1/pods (unpaged)', s.raw);
+    row('raw list from the watch cache (RV=0)', s.rawCache);
+    row('kubectl get pods -A -o json', s.kubectl);
+    row('kubectl netcheck -o json', s.netcheck);
+    const ratio = s.netcheck.seconds / s.raw.seconds;
+    console.log(`netcheck / raw list: ${ratio.toFixed(2)} (goal <= 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'}); ` +
+      `netcheck / kubectl get: ${(s.netcheck.seconds / s.kubectl.seconds).toFixed(2)}; memory goal <= 300 MiB: ${s.netcheck.peakMiB <= 300 ? 'met' : 'NOT met'}`);
+  } finally {
+    fs.rmSync(credentials.dir, { recursive: true, force: true });
+    if (!process.argv.includes('--keep-scale')) lab('scale', '--remove');
+  }
+}
+
+/** curl arguments with the current context's CA, client certificate and key (or token), in a private temp folder. */
+function curlCredentials(env) {
+  const config = JSON.parse(execFileSync('kubectl', ['config', 'view', '--raw', '--minify', '-o', 'json'], { env, encoding: 'utf8' }));
+  const cluster = config.clusters[0].cluster;
+  const user = config.users[0]?.user ?? {};
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcheck-bench-'));
+  const file = (name, data, pathField) => {
+    if (pathField) return pathField;
+    const target = path.join(dir, name);
+    fs.writeFileSync(target, Buffer.from(data, 'base64'), { mode: 0o600 });
+    return target;
+  };
+  const args = ['-sS', '--fail', '-o', '/dev/null', '-H', 'Accept: application/json'];
+  if (cluster['certificate-authority-data'] || cluster['certificate-authority']) args.push('--cacert', file('ca.crt', cluster['certificate-authority-data'], cluster['certificate-authority']));
+  if (user['client-certificate-data'] || user['client-certificate']) args.push('--cert', file('client.crt', user['client-certificate-data'], user['client-certificate']));
+  if (user['client-key-data'] || user['client-key']) args.push('--key', file('client.key', user['client-key-data'], user['client-key']));
+  if (user.token) args.push('-H', `Authorization: Bearer ${user.token}`);
+  return { server: cluster.server.replace(/\/$/, ''), args, dir };
+}

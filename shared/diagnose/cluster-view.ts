@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
+import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import { clusterPodCidr, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
 
@@ -13,20 +13,38 @@ const cniDaemonNamePattern =
   /^(kube-flannel|flannel|calico-node|canal|weave-net|cilium(?!-operator)|kindnet|kube-router|antrea-agent|kube-ovn-cni|ovnkube-node|aws-node|azure-cni|multus)([-.]|$)/;
 const cniHostPaths = ['/etc/cni/net.d', '/opt/cni/bin', '/etc/cni'];
 
-/** Read-only lookups over a snapshot, shared by all rules. */
+/**
+ * Read-only lookups over a snapshot, shared by all rules. Rules ask per
+ * observation (there can be one per pod), so every lookup is an index or a
+ * memo built once: the whole diagnosis stays linear in the number of objects.
+ */
 export class ClusterView {
   private readonly podsByKey = new Map<string, V1Pod>();
   private readonly podsByNode = new Map<string, V1Pod[]>();
   private readonly nodesByName = new Map<string, V1Node>();
-  private clusterPodCidrMemo: [ClusterPodCidr | undefined] | undefined;
+  private readonly configMapsByKey = new Map<string, V1ConfigMap>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
       this.podsByKey.set(podKey(pod), pod);
       const node = pod.spec?.nodeName;
-      if (node) this.podsByNode.set(node, [...(this.podsByNode.get(node) ?? []), pod]);
+      if (!node) continue;
+      const onNode = this.podsByNode.get(node);
+      if (onNode) onNode.push(pod);
+      else this.podsByNode.set(node, [pod]);
     }
     for (const node of snapshot.nodes) this.nodesByName.set(nodeName(node), node);
+    for (const configMap of snapshot.configMaps) {
+      const key = `${configMap.metadata?.namespace ?? ''}/${configMap.metadata?.name ?? ''}`;
+      if (!this.configMapsByKey.has(key)) this.configMapsByKey.set(key, configMap);
+    }
+  }
+
+  /** Computes a derived value once per view. */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
   }
 
   pod(namespace: string, name: string): V1Pod | undefined {
@@ -66,14 +84,28 @@ export class ClusterView {
   }
 
   cniDaemonPods(): V1Pod[] {
-    return this.snapshot.pods.filter((p) => isCniDaemonPod(p));
+    return this.memo('cniDaemonPods', () => this.snapshot.pods.filter((p) => isCniDaemonPod(p)));
+  }
+
+  /** The first CNI daemon pod scheduled on the node. */
+  cniDaemonPodOn(node: string): V1Pod | undefined {
+    return this.memo('cniDaemonPodByNode', () => {
+      const byNode = new Map<string, V1Pod>();
+      for (const pod of this.cniDaemonPods()) {
+        const name = pod.spec?.nodeName;
+        if (name !== undefined && !byNode.has(name)) byNode.set(name, pod);
+      }
+      return byNode;
+    }).get(node);
   }
 
   /** Pod address ranges known from nodes' podCIDRs and the cluster pod CIDR read from the cluster. */
   podSubnets(): string[] {
-    const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
-    const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
-    return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
+    return this.memo('podSubnets', () => {
+      const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
+      const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
+      return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
+    });
   }
 
   /** Service CIDR from kubeadm-config, else kubeadm's default. */
@@ -83,18 +115,17 @@ export class ClusterView {
 
   /** `networking` of kubeadm's ClusterConfiguration, when kubeadm-config was readable. */
   kubeadmNetworking(): KubeadmNetworking {
-    return parseKubeadmNetworking(this.kubeadmClusterConfiguration());
+    return this.memo('kubeadmNetworking', () => parseKubeadmNetworking(this.kubeadmClusterConfiguration()));
   }
 
   /** The cluster-wide pod CIDR: kubeadm-config, else the controller-manager's flag, else a guess from a node. */
   clusterPodCidr(): ClusterPodCidr | undefined {
     // Rules ask per observation; the answer needs a YAML parse and a pass over every pod, so once.
-    this.clusterPodCidrMemo ??= [clusterPodCidr({
+    return this.memo('clusterPodCidr', () => clusterPodCidr({
       kubeadmClusterConfiguration: this.kubeadmClusterConfiguration(),
       pods: this.snapshot.pods,
       nodePodCidr: this.snapshot.nodes.map((n) => n.spec?.podCIDR).find((c) => c),
-    })];
-    return this.clusterPodCidrMemo[0];
+    }));
   }
 
   /** The cluster pod CIDR only when read from the cluster: a guess could call working rules broken. */
@@ -107,8 +138,8 @@ export class ClusterView {
     return this.configMap('kube-system', 'kubeadm-config')?.data?.['ClusterConfiguration'];
   }
 
-  configMap(namespace: string, name: string) {
-    return this.snapshot.configMaps.find((c) => c.metadata?.namespace === namespace && c.metadata?.name === name);
+  configMap(namespace: string, name: string): V1ConfigMap | undefined {
+    return this.configMapsByKey.get(`${namespace}/${name}`);
   }
 }
 

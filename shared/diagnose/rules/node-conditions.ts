@@ -21,11 +21,13 @@ export function diagnoseNodeConditions(view: ClusterView): Finding[] {
   const waiting = nodes.filter(isNodeNetworkNotReady);
   if (waiting.length === 0) return [];
   const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True').map(nodeName);
-  const daemonPods = view.cniDaemonPods();
+  // Named in every finding: a few, so that the text stays short on a thousand-node cluster.
+  const readyNamed = networkReadyNodes.length <= 3 ? networkReadyNodes.join(', ')
+    : `${networkReadyNodes.slice(0, 3).join(', ')} and ${networkReadyNodes.length - 3} more`;
   return waiting.map((node): Finding => {
     const name = nodeName(node);
     const evidence = [conditionEvidence(node)];
-    const daemonHere = daemonPods.find((p) => p.spec?.nodeName === name);
+    const daemonHere = view.cniDaemonPodOn(name);
     if (daemonHere && isPodReady(daemonHere)) {
       return {
         code: 'CNI_CONFIG_INVALID', confidence: 0.6, evidence,
@@ -36,7 +38,7 @@ export function diagnoseNodeConditions(view: ClusterView): Finding[] {
     if (daemonHere || networkReadyNodes.length > 0) {
       const where = daemonHere
         ? `its pod ${daemonHere.metadata?.namespace}/${daemonHere.metadata?.name} on ${name} is not Ready`
-        : `nodes ${networkReadyNodes.join(', ')} have a working CNI config but ${name} does not`;
+        : `nodes ${readyNamed} have a working CNI config but ${name} does not`;
       return {
         code: 'CNI_DAEMON_NOT_READY', confidence: daemonHere ? 0.75 : 0.6, evidence,
         explanation: `A CNI is installed, but ${where}: the provider's node agent has not written its config on ${name} (or, if configs are copied by hand, it was not copied there).`,

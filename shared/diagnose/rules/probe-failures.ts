@@ -93,8 +93,28 @@ const isCoreDns = (name: string | undefined) => /^coredns-/.test(name ?? '');
 
 /** Another pod on the node with an HTTP/TCP probe is Ready: node → pod traffic demonstrably works. */
 function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string | undefined): boolean {
-  return view.podsOnNode(node).some((p: V1Pod) => p.metadata?.name !== exceptPod && !p.spec?.hostNetwork && isPodReady(p) &&
-    (p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket));
+  const counts = readyProbedPodsOn(view, node);
+  return counts.total - (exceptPod === undefined ? 0 : counts.byName.get(exceptPod) ?? 0) > 0;
+}
+
+/** Counted once per node: one probe failure per pod on a busy node would otherwise rescan the node's pods each time. */
+function readyProbedPodsOn(view: ClusterView, node: string): { total: number; byName: Map<string, number> } {
+  const perNode = view.memo('readyProbedPodsByNode', () => new Map<string, { total: number; byName: Map<string, number> }>());
+  let counts = perNode.get(node);
+  if (counts) return counts;
+  counts = { total: 0, byName: new Map() };
+  for (const p of view.podsOnNode(node)) {
+    if (p.spec?.hostNetwork || !isPodReady(p) || !hasNetworkProbe(p)) continue;
+    const name = p.metadata?.name ?? '';
+    counts.total++;
+    counts.byName.set(name, (counts.byName.get(name) ?? 0) + 1);
+  }
+  perNode.set(node, counts);
+  return counts;
+}
+
+function hasNetworkProbe(p: V1Pod): boolean {
+  return (p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket);
 }
 
 /** Any component timing out on a pod IP (apiserver → metrics-server, webhooks ...): the pod network drops it. */

@@ -10,13 +10,22 @@ const stuckAfterMs = 60_000;
  * post status every few seconds to a minute). Works the same on a dump.
  */
 function snapshotTime(view: ClusterView): number | undefined {
-  const beats = view.snapshot.nodes.flatMap((n) => (n.status?.conditions ?? []).map((c) => Date.parse(String(c.lastHeartbeatTime ?? ''))))
-    .filter((t) => Number.isFinite(t));
-  return beats.length > 0 ? Math.max(...beats) : undefined;
+  let newest: number | undefined;
+  for (const node of view.snapshot.nodes) {
+    for (const condition of node.status?.conditions ?? []) {
+      const beat = Date.parse(String(condition.lastHeartbeatTime ?? ''));
+      if (Number.isFinite(beat) && (newest === undefined || beat > newest)) newest = beat;
+    }
+  }
+  return newest;
 }
 
 /** Scheduled, not on the host network, and still waiting in ContainerCreating for over a minute. */
 export function podsStuckCreating(view: ClusterView): V1Pod[] {
+  return view.memo('podsStuckCreating', () => findPodsStuckCreating(view));
+}
+
+function findPodsStuckCreating(view: ClusterView): V1Pod[] {
   const now = snapshotTime(view);
   if (now === undefined) return [];
   return view.snapshot.pods.filter((pod) => {
