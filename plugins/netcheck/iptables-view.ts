@@ -66,7 +66,7 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
     const { readDump } = await import('../../shared/snapshot/read-dump.js');
     const { ClusterView } = await import('../../shared/diagnose/cluster-view.js');
     // A bundle without the cluster's objects still has the node's rules: fall back to the default CIDR.
-    clusterCidr = await readDump(args.dump).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
+    clusterCidr = await readDump(args.dump, { slim: true }).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
   } else {
     const { connectKube } = await import('../../shared/kube/kube-client.js');
     const { getText } = await import('../../shared/kube/raw-get.js');

@@ -11,7 +11,7 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
   if (args.dump) {
     const { readDump } = await import('../../shared/snapshot/read-dump.js');
     progress.step(`reading ${args.dump}`);
-    return readDump(args.dump);
+    return readDump(args.dump, { slim: true });
   }
   const { connectKube } = await import('../../shared/kube/kube-client.js');
   const { gatherClusterSnapshot } = await import('../../shared/kube/gather-cluster.js');

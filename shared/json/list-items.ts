@@ -2,12 +2,31 @@
  * Splits a JSON document shaped like a Kubernetes list (`{"kind": …, "metadata": {…},
  * "items": [ {…}, {…} ]}`) into its items while the bytes arrive, so that a list of
  * any size is never held as one string (V8 caps strings at ~512 MiB) and each item
- * can be slimmed before the next one is read. Each item's JSON text goes to
- * `onItem`; `end()` returns the rest of the document, parsed, with `items: []`.
+ * can be slimmed before the next one is read. Each item goes, parsed, to `onItem`;
+ * `end()` returns the rest of the document, parsed, with `items: []`.
  *
- * It only finds where items start and end (strings, escapes, nesting); JSON.parse
- * judges the syntax of each item and of the rest. Work is linear in the bytes.
+ * It finds where items start and end (strings, escapes, nesting); JSON.parse judges
+ * the syntax of each item and of the rest. Work is linear in the bytes.
+ *
+ * Fast path: scanning every byte in JavaScript costs more than JSON.parse itself, so
+ * the end of an object item is first guessed with a native search for how such items
+ * end in printed lists: a line holding only the item's indentation and `}`
+ * (pretty-printed, as kubectl writes), or `},` followed by the item's first key (the
+ * API server's compact output). A guess is kept only if JSON.parse accepts it: a JSON
+ * object's end is fixed by its start, so an accepted guess is the true end; otherwise
+ * the item is scanned byte by byte.
  */
+const closingBraceComma = Buffer.from('},');
+/** Items longer than this are scanned byte by byte (a failed search costs its length). */
+const maxGuessedItemBytes = 256 * 1024;
+/** After this many failed guesses in a row (an unusual layout), stop guessing. */
+const maxGuessMisses = 16;
+
+function isBlank(chunk: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (chunk[i] !== 0x20 && chunk[i] !== 0x09) return false;
+  return true;
+}
+
 export class ListItemSplitter {
   /** Open objects and arrays around the current byte. */
   private depth = 0;
@@ -20,96 +39,120 @@ export class ListItemSplitter {
   private topLevelStringParts: Buffer[] = [];
   /** Inside the top-level "items" array. */
   private inItems = false;
-  /** Depth of the current item's outermost container; 0 when no item is open. */
+  /** An item has started and not ended yet. */
   private itemOpen = false;
   private itemIsScalar = false;
   private itemParts: Buffer[] = [];
   private restParts: Buffer[] = [];
   private itemCount = 0;
+  private guessMisses = 0;
 
-  constructor(private readonly onItem: (json: string) => void) {}
+  constructor(private readonly onItem: (item: unknown) => void) {}
 
   get items(): number {
     return this.itemCount;
   }
 
   push(chunk: Buffer): void {
+    // The hot loop keeps its state in locals (several times faster than fields) and writes it back at the end.
     const n = chunk.length;
-    let itemStart = this.itemOpen ? 0 : -1;
-    let restStart = this.inItems ? -1 : 0;
-    if (this.topLevelStringStart !== -1) this.topLevelStringStart = 0;
+    let { depth, inString, escaped, inItems, itemOpen, itemIsScalar } = this;
+    let itemStart = itemOpen ? 0 : -1;
+    let restStart = inItems ? -1 : 0;
+    let keyStart = this.topLevelStringStart === -1 ? -1 : 0;
     let i = 0;
     while (i < n) {
-      if (this.inString) {
-        const after = this.skipString(chunk, i, n);
-        if (after < 0) break;
-        this.inString = false;
-        i = after;
-        if (this.depth === 1 && this.topLevelStringStart !== -1) {
-          this.topLevelStringParts.push(chunk.subarray(this.topLevelStringStart, after - 1));
+      if (inString) {
+        // A plain scan beats Buffer.indexOf here: most strings in API objects are a few bytes long.
+        if (escaped) {
+          escaped = false;
+          i++;
+        }
+        let byte = 0;
+        while (i < n && (byte = chunk[i]!) !== 0x22 && byte !== 0x5c) i++;
+        if (i >= n) break;
+        if (byte === 0x5c) {
+          if (i + 1 >= n) {
+            escaped = true;
+            i = n;
+            break;
+          }
+          i += 2;
+          continue;
+        }
+        inString = false;
+        i++;
+        if (keyStart !== -1) {
+          this.topLevelStringParts.push(chunk.subarray(keyStart, i - 1));
           this.lastTopLevelString = Buffer.concat(this.topLevelStringParts).toString('utf8');
           this.topLevelStringParts = [];
-          this.topLevelStringStart = -1;
+          keyStart = -1;
         }
         continue;
       }
       const byte = chunk[i]!;
-      if (this.inItems && this.depth === 2 && !this.itemOpen) {
-        // Between items: whitespace, commas, or the start of the next item, or the end of the array.
-        if (byte === 0x5d /* ] */) {
-          this.inItems = false;
-          this.depth = 1;
-          restStart = i;
-          i++;
-          continue;
-        }
-        if (byte === 0x2c || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) {
-          i++;
-          continue;
-        }
-        this.itemOpen = true;
-        this.itemIsScalar = byte !== 0x7b && byte !== 0x5b;
-        itemStart = i;
+      if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) {
+        i++;
+        continue;
       }
-      if (this.itemOpen && this.itemIsScalar && this.depth === 2 && (byte === 0x2c || byte === 0x5d)) {
-        this.finishItem(chunk, itemStart, i);
-        itemStart = -1;
-        continue; // the comma or bracket is read again, between items
-      }
-      switch (byte) {
-        case 0x22: // "
-          this.inString = true;
-          if (this.depth === 1) this.topLevelStringStart = i + 1;
-          break;
-        case 0x7b: // {
-        case 0x5b: // [
-          this.depth++;
-          if (byte === 0x5b && this.depth === 2 && this.lastTopLevelString === 'items' && !this.inItems) {
-            this.inItems = true;
-            this.restParts.push(Buffer.from(chunk.subarray(restStart, i + 1)));
-            restStart = -1;
+      if (depth === 2 && inItems) {
+        if (!itemOpen) {
+          // Between items: commas, the start of the next item, or the end of the array.
+          if (byte === 0x2c) {
             i++;
             continue;
           }
-          break;
-        case 0x7d: // }
-        case 0x5d: // ]
-          this.depth--;
-          if (this.itemOpen && !this.itemIsScalar && this.depth === 2) {
-            this.finishItem(chunk, itemStart, i + 1);
-            itemStart = -1;
+          if (byte === 0x5d) {
+            inItems = false;
+            depth = 1;
+            restStart = i;
+            i++;
+            continue;
           }
-          break;
-        case 0x3a: // : a key was read
-          break;
-        default:
-          if (this.depth === 1 && byte === 0x2c) this.lastTopLevelString = '';
+          if (byte === 0x7b) {
+            const end = this.guessItemEnd(chunk, i);
+            if (end !== -1) {
+              i = end;
+              continue;
+            }
+          }
+          itemOpen = true;
+          itemIsScalar = byte !== 0x7b && byte !== 0x5b;
+          itemStart = i;
+        } else if (itemIsScalar && (byte === 0x2c || byte === 0x5d)) {
+          this.finishItem(chunk, itemStart, i, true);
+          itemOpen = false;
+          itemStart = -1;
+          continue; // the comma or bracket is read again, between items
+        }
+      }
+      if (byte === 0x22) {
+        inString = true;
+        if (depth === 1) keyStart = i + 1;
+      } else if (byte === 0x7b || byte === 0x5b) {
+        depth++;
+        if (byte === 0x5b && depth === 2 && !inItems && this.lastTopLevelString === 'items') {
+          inItems = true;
+          this.restParts.push(Buffer.from(chunk.subarray(restStart, i + 1)));
+          restStart = -1;
+        }
+      } else if (byte === 0x7d || byte === 0x5d) {
+        depth--;
+        if (itemOpen && depth === 2 && inItems && !itemIsScalar) {
+          this.finishItem(chunk, itemStart, i + 1, false);
+          itemOpen = false;
+          itemStart = -1;
+        }
+      } else if (byte === 0x2c && depth === 1) {
+        this.lastTopLevelString = '';
       }
       i++;
     }
-    if (this.itemOpen) this.itemParts.push(chunk.subarray(itemStart));
+    if (itemOpen) this.itemParts.push(chunk.subarray(itemStart));
     if (restStart !== -1) this.restParts.push(Buffer.from(chunk.subarray(restStart)));
-    if (this.topLevelStringStart !== -1) this.topLevelStringParts.push(Buffer.from(chunk.subarray(this.topLevelStringStart)));
+    if (keyStart !== -1) this.topLevelStringParts.push(Buffer.from(chunk.subarray(keyStart)));
+    this.topLevelStringStart = keyStart;
+    Object.assign(this, { depth, inString, escaped, inItems, itemOpen, itemIsScalar });
   }
 
   /** The document without its items, parsed; throws when the JSON is cut short or malformed. */
@@ -118,36 +161,46 @@ export class ListItemSplitter {
     return JSON.parse(Buffer.concat(this.restParts).toString('utf8'));
   }
 
-  /** Index just after the closing quote, or -1 when the chunk ends inside the string. */
-  private skipString(chunk: Buffer, from: number, n: number): number {
-    let i = from;
-    if (this.escaped) {
-      this.escaped = false;
-      i++;
-    }
-    const runStart = i;
-    for (;;) {
-      const quote = chunk.indexOf(0x22, i);
-      const stop = quote < 0 ? n : quote;
-      let k = stop - 1;
-      while (k >= runStart && chunk[k] === 0x5c) k--;
-      const odd = (stop - 1 - k) % 2 === 1;
-      if (quote < 0) {
-        this.escaped = odd;
-        return -1;
-      }
-      if (!odd) return quote + 1;
-      i = quote + 1;
-    }
-  }
-
-  private finishItem(chunk: Buffer, start: number, end: number): void {
+  private finishItem(chunk: Buffer, start: number, end: number, scalar: boolean): void {
     const text = this.itemParts.length === 0
       ? chunk.toString('utf8', start, end)
       : Buffer.concat([...this.itemParts, chunk.subarray(start, end)]).toString('utf8');
     this.itemParts = [];
-    this.itemOpen = false;
     this.itemCount++;
-    this.onItem(this.itemIsScalar ? text.trimEnd() : text);
+    this.onItem(JSON.parse(scalar ? text.trimEnd() : text));
+  }
+
+  /**
+   * The fast path for an object item starting at `start`: the index just past its
+   * closing brace when a guessed end parses (the item is then delivered), else -1.
+   * The guess: items printed one after another are joined by `},` followed by the
+   * same opening (newline and indentation when pretty-printed, `{`, the first key).
+   * That needle ends in a key, not in spaces, so the native search skips ahead fast.
+   */
+  private guessItemEnd(chunk: Buffer, start: number): number {
+    if (this.guessMisses >= maxGuessMisses) return -1;
+    const lineStart = chunk.lastIndexOf(0x0a, start) + 1;
+    const openingStart = lineStart > 0 && isBlank(chunk, lineStart, start) ? lineStart - 1 : start;
+    const colon = chunk.indexOf(0x3a, start);
+    if (colon === -1 || colon - start > 256) return this.missedGuess();
+    const needle = Buffer.concat([closingBraceComma, chunk.subarray(openingStart, colon + 1)]);
+    const found = chunk.subarray(start + 1, start + 1 + maxGuessedItemBytes).indexOf(needle);
+    if (found === -1) return this.missedGuess();
+    const end = start + 1 + found + 1;
+    let item: unknown;
+    try {
+      item = JSON.parse(chunk.toString('utf8', start, end));
+    } catch {
+      return this.missedGuess();
+    }
+    this.guessMisses = 0;
+    this.itemCount++;
+    this.onItem(item);
+    return end;
+  }
+
+  private missedGuess(): -1 {
+    this.guessMisses++;
+    return -1;
   }
 }

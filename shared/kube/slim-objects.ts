@@ -39,7 +39,7 @@ export function slimPod(pod: V1Pod): V1Pod {
       nodeName: spec.nodeName,
       hostNetwork: spec.hostNetwork,
       // The controller-manager's flags name the cluster pod CIDR (--cluster-cidr).
-      containers: spec.containers.map((c) => slimContainer(c, isControllerManagerPod(pod))),
+      containers: (spec.containers ?? []).map((c) => slimContainer(c, isControllerManagerPod(pod))),
       // Only host paths: mounting /etc/cni/net.d or /opt/cni/bin marks a CNI agent.
       volumes: spec.volumes?.filter((v) => v.hostPath).map((v) => ({ name: v.name, hostPath: v.hostPath })),
     },

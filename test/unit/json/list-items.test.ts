@@ -3,7 +3,7 @@ import { ListItemSplitter } from '../../../shared/json/list-items.js';
 /** Feeds `text` in chunks of the given sizes (cycled) and returns the parsed items and the rest. */
 function split(text: string, chunkSizes: number[] = [1 << 16]): { items: unknown[]; rest: unknown } {
   const items: unknown[] = [];
-  const splitter = new ListItemSplitter((json) => items.push(JSON.parse(json)));
+  const splitter = new ListItemSplitter((item) => items.push(item));
   const bytes = Buffer.from(text, 'utf8');
   for (let at = 0, k = 0; at < bytes.length; k++) {
     const size = Math.max(1, chunkSizes[k % chunkSizes.length]!);
@@ -44,6 +44,11 @@ describe('ListItemSplitter', () => {
     expect(split(JSON.stringify(list, null, 4), [1])).toEqual({ items: list.items, rest: { ...list, items: [] } });
   });
 
+  it('finds the true end when the printed join of items also appears inside an item', () => {
+    const list = { items: [{ a: [{ a: 1 }, { a: 2 }], b: '},{"a":' }, { a: 3 }, { a: [{ a: { a: 4 } }, { a: 5 }] }] };
+    for (const indent of [0, 2, 4]) expect(split(JSON.stringify(list, null, indent))).toEqual({ items: list.items, rest: { items: [] } });
+  });
+
   it('passes scalar items through for the caller to judge', () => {
     expect(split('{"items": [1, "x,]", null , {"a":[]}, [3]] }', [2, 3])).toEqual({ items: [1, 'x,]', null, { a: [] }, [3]], rest: { items: [] } });
   });
@@ -73,12 +78,12 @@ describe('ListItemSplitter', () => {
     const count = 200_000;
     const text = `{"kind":"PodList","items":[${Array.from({ length: count }, (_, i) => `{"metadata":{"name":"p${i}"}}`).join(',')}]}`;
     let seen = 0;
-    let last = '';
-    const splitter = new ListItemSplitter((json) => { seen++; last = json; });
+    let last: unknown;
+    const splitter = new ListItemSplitter((item) => { seen++; last = item; });
     const bytes = Buffer.from(text);
     for (let at = 0; at < bytes.length; at += 65536) splitter.push(bytes.subarray(at, at + 65536));
     expect(splitter.end()).toEqual({ kind: 'PodList', items: [] });
     expect(seen).toBe(count);
-    expect(JSON.parse(last)).toEqual({ metadata: { name: `p${count - 1}` } });
+    expect(last).toEqual({ metadata: { name: `p${count - 1}` } });
   });
 });
