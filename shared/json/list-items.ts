@@ -17,6 +17,8 @@
  * the item is scanned byte by byte.
  */
 const closingBraceComma = Buffer.from('},');
+/** Bytes gathered before a scan. */
+const defaultScanBytes = 512 * 1024;
 /** Items longer than this are scanned byte by byte (a failed search costs its length). */
 const maxGuessedItemBytes = 256 * 1024;
 /** After this many failed guesses in a row (an unusual layout), stop guessing. */
@@ -46,14 +48,37 @@ export class ListItemSplitter {
   private restParts: Buffer[] = [];
   private itemCount = 0;
   private guessMisses = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
-  constructor(private readonly onItem: (item: unknown) => void) {}
+  /**
+   * @param minScanBytes bytes gathered before a scan (tests set 0 to cut items at every byte)
+   */
+  constructor(private readonly onItem: (item: unknown) => void, private readonly minScanBytes = defaultScanBytes) {}
 
   get items(): number {
     return this.itemCount;
   }
 
+  /**
+   * Takes the next bytes. Small chunks (a socket delivers 16-64 KiB) are gathered
+   * first, so that most items lie wholly inside what is scanned and the fast path applies.
+   */
   push(chunk: Buffer): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= this.minScanBytes) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const joined = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.scan(joined);
+  }
+
+  private scan(chunk: Buffer): void {
     // The hot loop keeps its state in locals (several times faster than fields) and writes it back at the end.
     const n = chunk.length;
     let { depth, inString, escaped, inItems, itemOpen, itemIsScalar } = this;
@@ -157,6 +182,7 @@ export class ListItemSplitter {
 
   /** The document without its items, parsed; throws when the JSON is cut short or malformed. */
   end(): unknown {
+    this.flush();
     if (this.inString || this.depth !== 0 || this.itemOpen) throw new SyntaxError('Unexpected end of JSON input');
     return JSON.parse(Buffer.concat(this.restParts).toString('utf8'));
   }

@@ -3,7 +3,7 @@ import { ListItemSplitter } from '../../../shared/json/list-items.js';
 /** Feeds `text` in chunks of the given sizes (cycled) and returns the parsed items and the rest. */
 function split(text: string, chunkSizes: number[] = [1 << 16]): { items: unknown[]; rest: unknown } {
   const items: unknown[] = [];
-  const splitter = new ListItemSplitter((item) => items.push(item));
+  const splitter = new ListItemSplitter((item) => items.push(item), 0);
   const bytes = Buffer.from(text, 'utf8');
   for (let at = 0, k = 0; at < bytes.length; k++) {
     const size = Math.max(1, chunkSizes[k % chunkSizes.length]!);
