@@ -26,12 +26,13 @@ export async function writeBundle(snapshot: ClusterSnapshot, dir: string): Promi
   await mkdir(dir, { recursive: true });
   await writeJson(path.join(dir, nodesFile), { kind: 'NodeList', apiVersion: 'v1', metadata: {}, items: snapshot.nodes });
 
+  const byNamespace = groupByNamespace(snapshot);
   for (const namespace of namespacesOf(snapshot)) {
     const nsDir = path.join(dir, safeName(namespace, 'namespace'));
     await mkdir(nsDir, { recursive: true });
     for (const key of Object.keys(namespacedLists) as NamespacedKey[]) {
       const { file, kind, apiVersion } = namespacedLists[key];
-      const items = (snapshot[key] as { metadata?: { namespace?: string } }[]).filter((o) => o.metadata?.namespace === namespace);
+      const items = byNamespace.get(`${key}\0${namespace}`) ?? [];
       // kubectl always writes pods and events; the other lists only when there is something to say.
       if (items.length > 0 || key === 'pods' || key === 'events') {
         await writeJson(path.join(nsDir, file), { kind, apiVersion, metadata: {}, items });
@@ -69,6 +70,20 @@ async function writeNodeFacts(dir: string, facts: NodeFacts): Promise<void> {
   }
 }
 
+/** Objects of each list per namespace, in one pass (a filter per namespace would be namespaces × objects). */
+function groupByNamespace(snapshot: ClusterSnapshot): Map<string, unknown[]> {
+  const groups = new Map<string, unknown[]>();
+  for (const key of Object.keys(namespacedLists) as NamespacedKey[]) {
+    for (const item of snapshot[key] as { metadata?: { namespace?: string } }[]) {
+      const group = `${key}\0${item.metadata?.namespace ?? ''}`;
+      const members = groups.get(group);
+      if (members) members.push(item);
+      else groups.set(group, [item]);
+    }
+  }
+  return groups;
+}
+
 function namespacesOf(snapshot: ClusterSnapshot): string[] {
   const all = [...snapshot.pods, ...snapshot.events, ...snapshot.daemonSets, ...snapshot.configMaps]
     .map((o) => o.metadata?.namespace ?? '')
@@ -82,7 +97,9 @@ function groupPodLogs(podLogs: Record<string, string>): Map<string, ContainerLog
   for (const [key, text] of Object.entries(podLogs)) {
     const { namespace, pod, container } = splitPodLogKey(key);
     const podKey = `${namespace}/${pod}`;
-    byPod.set(podKey, [...(byPod.get(podKey) ?? []), { container, text }]);
+    const logs = byPod.get(podKey);
+    if (logs) logs.push({ container, text });
+    else byPod.set(podKey, [{ container, text }]);
   }
   return byPod;
 }
