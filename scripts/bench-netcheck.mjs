@@ -7,6 +7,7 @@
 //   with the same credentials (curl, output discarded), and kubectl get pods -A -o json.
 //   Goal: netcheck <= 1.5x the raw list, <= 300 MiB. Needs root (the lab) and `npm run build`.
 //   node scripts/bench-netcheck.mjs [--runs 3] [--only dump|live] [--keep-scale] [--bin DIR] [--dump-dir DIR]
+//     [--compare-bin DIR]   also time the build in DIR (e.g. the previous release) in the same run
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,7 @@ const flag = (name, fallback) => (process.argv.includes(name) ? process.argv[pro
 const runs = Number(flag('--runs', 3));
 const only = flag('--only', undefined);
 const binDir = path.resolve(flag('--bin', path.join(root, 'dist', 'bin')));
+const compareBin = flag('--compare-bin', undefined);
 const lab = (...args) => execFileSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 /** Runs a command with stdout discarded; wall time, and peak RSS of the process tree sampled from /proc. */
@@ -72,13 +74,23 @@ if (only !== 'live') {
   console.error(`writing (or reusing) the 200,000-pod dump in ${dumpDir} ...`);
   const layout = JSON.parse(ensureBigDump(dumpDir));
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(await measure('kubectl', ['netcheck', '--dump', dumpDir, '-o', 'json'], env));
+  const compared = [];
+  for (let i = 0; i < runs; i++) {
+    results.push(await measure('kubectl', ['netcheck', '--dump', dumpDir, '-o', 'json'], env));
+    if (compareBin) compared.push(await measureOther(['--dump', dumpDir, '-o', 'json']));
+  }
   const r = summarize(results);
   console.log(`dump: ${layout.pods} pods on one node (${Math.round(layout.pods * layout.bigNamespaceShare)} in one list), ${runs} runs, median time, max peak`);
   row('kubectl netcheck --dump DIR -o json', r);
+  if (compareBin) row(`  the same with ${compareBin}`, summarize(compared));
   console.log(`goals: < 10 s ${r.seconds < 10 ? 'met' : 'NOT met'}; < 1 GiB ${r.peakMiB < 1024 ? 'met' : 'NOT met'}`);
 }
 if (only !== 'dump') await benchLive();
+
+/** The other build, started directly (not through kubectl's plugin lookup, which would find ours first). */
+function measureOther(args) {
+  return measure(path.join(path.resolve(compareBin), 'kubectl-netcheck'), args, env);
+}
 
 /** The lab loaded by `lab.sh scale`: netcheck next to one raw list of all pods. */
 async function benchLive() {
@@ -98,18 +110,20 @@ async function benchLive() {
 
   const credentials = curlCredentials(env);
   try {
-    const results = { raw: [], rawCache: [], netcheck: [], kubectl: [] };
+    const results = { raw: [], rawCache: [], netcheck: [], kubectl: [], compared: [] };
     for (let i = 0; i < runs; i++) {
       results.raw.push(await measure('curl', [...credentials.args, `${credentials.server}/api/v1/pods`], env));
       results.rawCache.push(await measure('curl', [...credentials.args, `${credentials.server}/api/v1/pods?resourceVersion=0`], env));
       results.netcheck.push(await measure('kubectl', ['netcheck', '-o', 'json'], env));
+      if (compareBin) results.compared.push(await measureOther(['-o', 'json']));
       results.kubectl.push(await measure('kubectl', ['get', 'pods', '-A', '-o', 'json'], env));
     }
-    const s = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, summarize(rs)]));
+    const s = Object.fromEntries(Object.entries(results).filter(([, rs]) => rs.length > 0).map(([k, rs]) => [k, summarize(rs)]));
     row('raw list: curl GET /api/v1/pods (unpaged)', s.raw);
     row('raw list from the watch cache (RV=0)', s.rawCache);
     row('kubectl get pods -A -o json', s.kubectl);
     row('kubectl netcheck -o json', s.netcheck);
+    if (compareBin) row(`  the same with ${compareBin}`, s.compared);
     const ratio = s.netcheck.seconds / s.raw.seconds;
     console.log(`netcheck / raw list: ${ratio.toFixed(2)} (goal <= 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'}); ` +
       `netcheck / kubectl get: ${(s.netcheck.seconds / s.kubectl.seconds).toFixed(2)}; memory goal <= 300 MiB: ${s.netcheck.peakMiB <= 300 ? 'met' : 'NOT met'}`);
