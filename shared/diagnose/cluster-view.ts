@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import { clusterPodCidr, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
+import { ipInCidr } from '../net/cidr.js';
 
 /** kubeadm's defaults, used when kubeadm-config cannot be read. */
 export const kubeadmDefaultServiceSubnet = '10.96.0.0/12';
@@ -106,6 +107,17 @@ export class ClusterView {
       const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
       return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
     });
+  }
+
+  /** Whether the address lies in a pod subnet: asked per observation, worked out once per address. */
+  isInPodSubnet(ip: string): boolean {
+    const answers = this.memo('isInPodSubnet', () => new Map<string, boolean>());
+    let inside = answers.get(ip);
+    if (inside === undefined) {
+      inside = this.podSubnets().some((cidr) => ipInCidr(ip, cidr));
+      answers.set(ip, inside);
+    }
+    return inside;
   }
 
   /** Service CIDR from kubeadm-config, else kubeadm's default. */
