@@ -3,7 +3,8 @@ import type { TextRule } from '../text-rules.js';
 /**
  * Look-alikes: failures that show up next to network symptoms but are not caused by
  * the network. Naming them keeps an operator from chasing the CNI. They rank below
- * any network finding of similar confidence.
+ * any network finding of similar confidence. Wordings are containerd's, runc's, the kubelet's and
+ * kubectl's as seen in events and logs (not from the source catalogue: none is a network cause).
  */
 export const nonNetworkRules: readonly TextRule[] = [
   {

@@ -1,0 +1,33 @@
+import type { CatalogEntry } from './catalog-entry.js';
+
+/** weaveworks/weave and cloudnativelabs/kube-router. */
+export const otherAgentEntries: readonly CatalogEntry[] = [
+  {
+    id: 'weave-range-overlaps-host-route',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'net/route.go', format: 'Network %s overlaps with existing route %s on host' },
+    groups: ['range', 'route'],
+    examples: [['10.32.0.0/12', '10.32.0.0/16'], ['fd00:10:32::/48', 'fd00:10:32::/64']],
+    explanation: 'The weave daemon refuses to start because its pod address range {range} overlaps the host route {route}; pods get no network until the range is changed.',
+    nextCommands: ['ssh {node} ip route', 'kubectl -n kube-system set env ds/weave-net -c weave IPALLOC_RANGE=<a free range, e.g. 10.32.0.0/16>'],
+  },
+  {
+    id: 'weave-cni-allocate-failed',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.55, emitter: 'cni-plugin', pluginType: 'weave-net',
+    source: { repo: 'weaveworks/weave', file: 'plugin/net/cni.go', format: 'unable to allocate IP address: %s' },
+    groups: ['error'],
+    pattern: /unable to allocate IP address: (?<error>.{1,300})/,
+    examples: [['502 Bad Gateway: the weave router has no IP range yet']],
+    explanation: 'The weave CNI plugin on {node} got no address from the weave router: {error}',
+    nextCommands: ['kubectl -n kube-system logs -l name=weave-net -c weave --tail=50', 'kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam'],
+  },
+  {
+    id: 'kube-router-pod-cidr-not-set',
+    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.9, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/utils/pod_cidr.go', format: 'node.Spec.PodCIDR not set for node: %v' },
+    groups: ['nodeName'],
+    examples: [['node-2']],
+    explanation: 'Node {nodeName} has no spec.podCIDR, so kube-router cannot configure its pod subnet; the controller-manager only allocates node CIDRs with --allocate-node-cidrs and a --cluster-cidr (kubeadm: --pod-network-cidr).',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
+  },
+];
