@@ -65,7 +65,8 @@ export function patternFromFormat(format: string, groups: readonly (string | und
     index += 1;
     last = (match.index ?? 0) + match[0].length;
   }
-  pieces.push({ literal: format.slice(last).replace(/%%/g, '%') });
+  // A trailing space (log.Error("...: ", err) prints the error after it) is not required: log lines are read trimmed.
+  pieces.push({ literal: format.slice(last).replace(/%%/g, '%').trimEnd() });
   while (pieces.length > 1 && isUnnamedVerb(pieces[1]) && literalOf(pieces[0]) === '') pieces.splice(0, 2);
   while (pieces.length > 1 && isUnnamedVerb(pieces[pieces.length - 2]) && literalOf(pieces[pieces.length - 1]) === '') pieces.splice(-2, 2);
   const source = pieces.map((piece, i) => {
