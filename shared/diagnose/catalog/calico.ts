@@ -102,6 +102,15 @@ export const calicoEntries: readonly CatalogEntry[] = [
     nextCommands: calicoNodeCommands,
   })),
   {
+    id: 'calico-node-ip-in-use',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'daemon', daemonLog: calicoNodeLog,
+    source: { repo, file: 'node/pkg/lifecycle/startup/startup.go', format: 'Calico node \'%s\' is already using the IPv4 address %s.' },
+    groups: ['otherNode', 'address'],
+    examples: [['node-3', '172.18.0.1']],
+    explanation: 'calico-node on {node} autodetected {address}, which node {otherNode} already uses (a docker bridge or a VIP address found on several hosts), so it terminates: set IP_AUTODETECTION_METHOD to the real NIC.',
+    nextCommands: ['kubectl -n kube-system set env ds/calico-node IP_AUTODETECTION_METHOD=interface=<nic>   # or can-reach=<address>', 'ssh {node} ip -br addr'],
+  },
+  {
     id: 'calico-bgp-not-established',
     code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'daemon', daemonLog: calicoNodeLog, probeOutput: true,
     source: { repo, file: nodeHealth, format: 'BGP not established with %+v' },

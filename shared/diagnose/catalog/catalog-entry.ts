@@ -36,7 +36,7 @@ export interface CatalogEntry extends Omit<TextRule, 'pattern' | 'source'> {
   examples: readonly (readonly string[])[];
   /** For `cni-plugin` texts: the plugin type the runtime names in its wrapper (`plugin type="bridge" failed (add)`). */
   pluginType?: string;
-  /** For `daemon` texts: the daemon pod and container whose log shows it (`namespace/pod/container`). */
+  /** For `daemon` texts: the daemon pod and container whose log shows it (`namespace/pod/container`); absent: a host service whose journal netcheck reads with the kubelet's (k3s). */
   daemonLog?: string;
   /** For `daemon` texts its health check prints: they arrive as readiness probe output (Unhealthy event, kubelet prober log). */
   probeOutput?: boolean;

@@ -135,6 +135,8 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     id: 'kube-proxy-iptables-restore-failed',
     code: 'SERVICE_PROXY_BROKEN', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy',
     source: { repo, ref, file: 'pkg/proxy/iptables/proxier.go', format: 'Failed to execute iptables-restore: %v' },
+    // 1.21+ logs it structured: "Failed to execute iptables-restore" err=<...>.
+    pattern: /Failed to execute iptables-restore\b/,
     examples: [['exit status 1 (iptables-restore: line 7 failed)']],
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
     nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],

@@ -1,6 +1,6 @@
 import type { CatalogEntry } from './catalog-entry.js';
 
-/** weaveworks/weave and cloudnativelabs/kube-router. */
+/** weaveworks/weave, cloudnativelabs/kube-router and kindnet (aojea/kindnet, kind's CNI). */
 export const otherAgentEntries: readonly CatalogEntry[] = [
   {
     id: 'weave-range-overlaps-host-route',
@@ -28,6 +28,16 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     groups: ['nodeName'],
     examples: [['node-2']],
     explanation: 'Node {nodeName} has no spec.podCIDR, so kube-router cannot configure its pod subnet; the controller-manager only allocates node CIDRs with --allocate-node-cidrs and a --cluster-cidr (kubeadm: --pod-network-cidr).',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
+  },
+  {
+    id: 'kindnet-node-has-no-cidr',
+    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.85, emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni',
+    source: { repo: 'aojea/kindnet', file: 'pkg/node/nodes.go', format: 'Node %s has no CIDR, ignoring\n' },
+    groups: ['nodeName'],
+    pattern: /Node (?<nodeName>\S+) has no CIDR, ignoring/,
+    examples: [['node-2']],
+    explanation: 'Node {nodeName} has no spec.podCIDR, so kindnet installs no route to it and its pods are unreachable; the controller-manager allocates node CIDRs only with --allocate-node-cidrs and a --cluster-cidr.',
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
   },
 ];

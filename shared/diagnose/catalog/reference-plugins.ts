@@ -81,6 +81,29 @@ export const referencePluginEntries: readonly CatalogEntry[] = [
     nextCommands: ['ssh {node} ip -d addr show {bridge}', 'kubectl get node {node} -o jsonpath=\'{.spec.podCIDR}\'', 'ssh {node} "ip link set {bridge} down && ip link delete {bridge}"   # the plugin recreates it with the right address'],
   },
   {
+    id: 'bridge-cannot-add-address',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.6, emitter: plugin, pluginType: 'bridge',
+    source: { repo, file: 'plugins/main/bridge/bridge.go', format: 'could not add IP address %s to %q: %v' },
+    groups: ['address', 'bridge', 'error'],
+    pattern: /could not add IP address (?<address>\S+ )?to \\*"(?<bridge>[^"\\]+)\\*": (?<error>.{1,200})/,
+    examples: [['10.244.1.1/24', 'cni0', 'file exists']],
+    explanation: 'The bridge plugin on {node} could not give bridge {bridge} its gateway address: {error}',
+    nextCommands: ['ssh {node} ip -d addr show {bridge}', 'kubectl get node {node} -o jsonpath=\'{.spec.podCIDR}\''],
+  },
+  ...([
+    ['bridge-address-permission-denied', 'could not add IP address %s to %q: %v', undefined, ['fd00:10:244:1::1/64', 'cni0', 'permission denied']],
+    ['bridge-address-permission-denied-0.8', 'could not add IP address to %q: %v', 'v0.8.5', ['cni0', 'permission denied']],
+  ] as const).map(([id, format, ref, example]): CatalogEntry => ({
+    id,
+    code: 'HOST_NETFILTER_SETTINGS', confidence: 0.8, emitter: plugin, pluginType: 'bridge',
+    source: { repo, file: 'plugins/main/bridge/bridge.go', ...(ref ? { ref } : {}), format },
+    // The kernel refuses IPv6 addresses with EACCES while IPv6 is disabled by sysctl.
+    pattern: /could not add IP address (?:\S+ )?to \\*"(?<bridge>[^"\\]+)\\*": permission denied/,
+    examples: [example],
+    explanation: 'The kernel on {node} refuses an address on {bridge} with "permission denied": IPv6 is disabled by sysctl (net.ipv6.conf.all.disable_ipv6=1 or ipv6.disable=1) while the CNI config asks for IPv6 addresses.',
+    nextCommands: ['ssh {node} "sysctl net.ipv6.conf.all.disable_ipv6 net.ipv6.conf.default.disable_ipv6"', 'ssh {node} grep -h -A3 ranges /etc/cni/net.d/*   # an IPv6 range?', 'enable IPv6 on the node (sysctl -w net.ipv6.conf.all.disable_ipv6=0) or drop the IPv6 range from the CNI config'],
+  })),
+  {
     id: 'bridge-name-taken',
     code: 'CNI_PLUGIN_ERROR', confidence: 0.8, emitter: plugin, pluginType: 'bridge',
     source: { repo, file: 'plugins/main/bridge/bridge.go', format: '%q already exists but is not a bridge' },

@@ -18,12 +18,13 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} cat /etc/resolv.conf', 'kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o \'"resolvConf":"[^"]*"\'', 'point the kubelet\'s resolvConf at /run/systemd/resolve/resolv.conf (or real upstream servers), then: kubectl -n kube-system rollout restart deploy/coredns'],
   },
   {
-    // kubeadm preflight (cmd/kubeadm/app/preflight/checks.go: "%s contents are not set to %s") and sysctl(8)'s own
-    // message; kube-proxy's br-netfilter warning is in catalog/kubernetes.ts.
+    // kubeadm preflight (cmd/kubeadm/app/preflight/checks.go: "%s contents are not set to %s"), sysctl(8)'s own
+    // message, and Go's PathError for the missing file (any agent that writes it); kube-proxy's and flanneld's
+    // br_netfilter messages are in the catalogue.
     id: 'host-bridge-netfilter-off',
     code: 'HOST_NETFILTER_SETTINGS',
     confidence: 0.88,
-    pattern: /\/proc\/sys\/net\/(?:bridge\/bridge-nf-call-iptables|ipv4\/ip_forward) (?:contents are not set to 1|does not exist)|cannot stat \/proc\/sys\/net\/bridge\/bridge-nf-call-iptables/,
+    pattern: /\/proc\/sys\/net\/(?:bridge\/bridge-nf-call-iptables|ipv4\/ip_forward) (?:contents are not set to 1|does not exist)|cannot stat \/proc\/sys\/net\/bridge\/bridge-nf-call-iptables|\/proc\/sys\/net\/bridge\/bridge-nf-call-ip6?tables: no such file or directory/,
     explanation: 'Bridged pod traffic bypasses iptables (br_netfilter not loaded or bridge-nf-call-iptables=0) or IP forwarding is off on {node}, so service IPs and pod-to-pod traffic across nodes fail.',
     nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
   },

@@ -114,7 +114,11 @@ export function arrivalsOf(entry: CatalogEntry, message: string): Arrival[] {
       return arrivals;
     }
     case 'daemon': {
-      const where = entry.daemonLog ?? 'kube-system/cni-agent-x7k2p/agent';
+      if (entry.daemonLog === undefined) {
+        const line = journald('k3s', 727, logfmt(message));
+        return [{ route: 'host service journal', snapshot: withNodeLog('kubeletLog', line), text: firstLine(line) }];
+      }
+      const where = entry.daemonLog;
       const klogLine = klog('E', 'main.go:330', message);
       const logfmtLine = logfmt(message);
       const arrivals: Arrival[] = [
