@@ -97,6 +97,15 @@ export const libcniEntries: readonly CatalogEntry[] = [
     nextCommands: ['ssh {node} grep -h cniVersion /etc/cni/net.d/*', 'ssh {node} ls -l /opt/cni/bin', 'upgrade the plugins in /opt/cni/bin (github.com/containernetworking/plugins/releases) or lower cniVersion in the config'],
   },
   {
+    id: 'plugin-incompatible-cni-versions',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.88, emitter: 'cni-plugin', pluginType: 'host-local',
+    // What a plugin built on pkg/skel prints (JSON error: "msg": "incompatible CNI versions", "details": "config is ...").
+    source: { repo, file: 'pkg/skel/skel.go', format: 'incompatible CNI versions' },
+    examples: [[]],
+    explanation: 'A CNI plugin binary on {node} does not support the cniVersion its config asks for (plugins older than the config); the plugin\'s "details" name both versions.',
+    nextCommands: ['ssh {node} grep -h cniVersion /etc/cni/net.d/*', 'ssh {node} ls -l /opt/cni/bin', 'upgrade the plugins in /opt/cni/bin (github.com/containernetworking/plugins/releases) or lower cniVersion in the config'],
+  },
+  {
     id: 'unsupported-result-version',
     code: 'CNI_CONFIG_INVALID', confidence: 0.88, emitter: 'cni-plugin', pluginType: 'bridge',
     source: { repo, file: 'pkg/types/internal/create.go', format: 'unsupported CNI result version %q' },
