@@ -32,12 +32,22 @@ export const ciliumEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl -n kube-system exec ds/cilium -- cilium status --verbose | grep -A3 IPAM', 'kubectl get pods -A -o wide --field-selector spec.nodeName={node} | wc -l', 'kubectl get node {node} -o jsonpath=\'{.spec.podCIDR}\''],
   },
   {
+    id: 'cilium-ipam-allocation-failure',
+    code: 'IPAM_EXHAUSTED', confidence: 0.75, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    // The agent API's 502 answer to POST /ipam, documented there as "Allocation failure".
+    source: { repo, file: 'api/v1/client/ipam/post_ipam_responses.go', format: '[POST /ipam][%d] postIpamFailure  %+v' },
+    pattern: /\[POST \/ipam\]\[502\] postIpamFailure/,
+    examples: [['502', ''], ['502', 'pool default: unable to allocate IPv6 address: range is full']],
+    explanation: 'The cilium agent on {node} failed to allocate an address for the pod (its API answers "Allocation failure"): usually the node\'s pod CIDR or the cloud IPAM pool (ENI / Azure) is used up.',
+    nextCommands: ['kubectl -n kube-system exec ds/cilium -- cilium status --verbose | grep -A5 IPAM', 'kubectl -n kube-system logs -l k8s-app=cilium --tail=100 | grep -i ipam', 'kubectl get pods -A -o wide --field-selector spec.nodeName={node} | wc -l'],
+  },
+  {
     id: 'cilium-cni-ipam-failed',
     code: 'CNI_PLUGIN_ERROR', confidence: 0.55, emitter: 'cni-plugin', pluginType: 'cilium-cni',
     source: { repo, file: 'plugins/cilium-cni/cmd/cmd.go', format: 'unable to allocate IP via local cilium agent: %w' },
     groups: ['error'],
     pattern: /unable to allocate IP via local cilium agent: (?<error>.{1,300})/,
-    examples: [['[POST /ipam][502] postIpamFailure  pool default: unable to allocate IPv4 address']],
+    examples: [['[POST /ipam][403] postIpamForbidden ']],
     explanation: 'The cilium agent on {node} refused the pod an address: {error}',
     nextCommands: agentCommands,
   },

@@ -104,6 +104,16 @@ export const referencePluginEntries: readonly CatalogEntry[] = [
     nextCommands: ['ssh {node} "sysctl net.ipv6.conf.all.disable_ipv6 net.ipv6.conf.default.disable_ipv6"', 'ssh {node} grep -h -A3 ranges /etc/cni/net.d/*   # an IPv6 range?', 'enable IPv6 on the node (sysctl -w net.ipv6.conf.all.disable_ipv6=0) or drop the IPv6 range from the CNI config'],
   })),
   {
+    id: 'ipv6-route-not-supported',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.8, emitter: plugin, pluginType: 'ptp',
+    source: { repo, file: 'pkg/ipam/ipam_linux.go', format: 'failed to add route \'%v via %v dev %v metric %d (Scope: %v, Table: %d)\': %v' },
+    // Also the shorter wording of plugins before 1.0 ('%v via %v dev %v': %v). EOPNOTSUPP on an IPv6 route: IPv6 is off in that kernel.
+    pattern: /failed to add route '\{?(?<dst>[0-9a-f:]*:[0-9a-f:/ ]*)\}? via [^']* dev (?<dev>[^\s']+)[^']*': operation not supported/,
+    examples: [['::/0', 'fd00:10:244:1::1', 'eth0', '0', '0', '0', 'operation not supported']],
+    explanation: 'The CNI config asks for IPv6 routes (dual-stack or IPv6 ranges), but IPv6 is disabled in the kernel on {node}, so adding the route to {dev} fails: drop the IPv6 part of the config or enable IPv6 on the node.',
+    nextCommands: ['ssh {node} "sysctl net.ipv6.conf.all.disable_ipv6; cat /proc/cmdline"', 'ssh {node} cat /etc/cni/net.d/*'],
+  },
+  {
     id: 'bridge-name-taken',
     code: 'CNI_PLUGIN_ERROR', confidence: 0.8, emitter: plugin, pluginType: 'bridge',
     source: { repo, file: 'plugins/main/bridge/bridge.go', format: '%q already exists but is not a bridge' },
