@@ -51,7 +51,7 @@ const goVerb = /%([#+ 0-9.-]*)([a-zA-Z%])/g;
  * A RegExp for the text a format string prints. Literal quotes may arrive escaped (`\"`, as inside
  * logfmt or structured klog values); %q matches a quoted value; %d a number; other verbs anything
  * up to the next literal. An unnamed verb at either end is left out (the pattern is not anchored);
- * a named verb at the end matches one word.
+ * a named verb at either end matches one word.
  */
 export function patternFromFormat(format: string, groups: readonly (string | undefined)[] = [], flags = ''): RegExp {
   const pieces: ({ literal: string } | { verb: string; name: string | undefined })[] = [];
@@ -71,8 +71,11 @@ export function patternFromFormat(format: string, groups: readonly (string | und
   while (pieces.length > 1 && isUnnamedVerb(pieces[pieces.length - 2]) && literalOf(pieces[pieces.length - 1]) === '') pieces.splice(-2, 2);
   const source = pieces.map((piece, i) => {
     if ('literal' in piece) return literalPattern(piece.literal);
+    // A verb with no literal on one side is bounded by a word, so the pattern never scans a whole line per start.
+    const atStart = i === 1 && literalOf(pieces[0]) === '';
     const atEnd = i === pieces.length - 2 && literalOf(pieces[pieces.length - 1]) === '';
-    return verbPattern(piece.verb, piece.name, atEnd);
+    // A word at the start must begin where a word begins: one try per word, not one per character.
+    return (atStart ? '(?<![^\\s"\\\\])' : '') + verbPattern(piece.verb, piece.name, atStart || atEnd);
   }).join('');
   return new RegExp(source, flags);
 }
@@ -89,13 +92,13 @@ function literalPattern(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/"/g, '\\\\*"');
 }
 
-function verbPattern(verb: string, name: string | undefined, atEnd: boolean): string {
+function verbPattern(verb: string, name: string | undefined, atEdge: boolean): string {
   const group = (body: string) => (name ? `(?<${name}>${body})` : `(?:${body})`);
   switch (verb) {
     case 'q': return `\\\\*"${group('[^"\\\\]*')}\\\\*"`;
     case 'd': return group('-?\\d+');
     case 'f': return group('-?[\\d.]+');
-    default: return group(atEnd ? '[^\\s"\\\\]+' : '.+?');
+    default: return group(atEdge ? '[^\\s"\\\\]+' : '.+?');
   }
 }
 

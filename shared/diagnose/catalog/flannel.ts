@@ -124,7 +124,7 @@ export const flannelEntries: readonly CatalogEntry[] = [
     code: 'FLANNEL_SUBNET_ENV_MISSING', confidence: 0.92, emitter: 'cni-plugin', pluginType: 'flannel',
     source: { repo: plugin, file: 'flannel.go', format: 'failed to load flannel \'subnet.env\' file: %w. Check the flannel pod log for this node.' },
     // The cause is the %w: `open /run/flannel/subnet.env: no such file or directory`.
-    pattern: /failed to load flannel 'subnet\.env' file: (?:open |stat )?(?<file>\S*subnet\.env)?/,
+    pattern: /failed to load flannel 'subnet\.env' file: /,
     examples: [['open /run/flannel/subnet.env: no such file or directory']],
     explanation: 'The flannel CNI plugin reads /run/flannel/subnet.env, which flanneld writes once it has leased the node\'s subnet; it cannot be read on {node}, so flanneld is not running or has not registered there.',
     nextCommands: subnetEnvCommands,
@@ -134,7 +134,7 @@ export const flannelEntries: readonly CatalogEntry[] = [
     code: 'FLANNEL_SUBNET_ENV_MISSING', confidence: 0.92, emitter: 'cni-plugin', pluginType: 'flannel',
     // Before cni-plugin 1.8 loadFlannelSubnetEnv returned os.Open's error unwrapped (Go's PathError: "open <path>: <errno>").
     source: { repo: plugin, file: 'flannel.go', ref: 'v1.2.0', format: 'open %s: %v' },
-    pattern: /(?:open |stat )?(?<file>\S*flannel\/subnet\.env): no such file or directory/,
+    pattern: /(?<file>\/(?:[\w.-]+\/)*flannel\/subnet\.env): no such file or directory/,
     examples: [['/run/flannel/subnet.env', 'no such file or directory']],
     explanation: 'The flannel CNI plugin reads {file}, which flanneld writes once it has leased the node\'s subnet; it does not exist on {node}, so flanneld is not running or has not registered there.',
     nextCommands: subnetEnvCommands,

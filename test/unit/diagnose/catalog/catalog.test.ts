@@ -1,6 +1,6 @@
 import { catalogEntries, fillFormat, patternFromFormat } from '../../../../shared/diagnose/catalog/index.js';
 import { ruleFromEntry } from '../../../../shared/diagnose/catalog/catalog-entry.js';
-import { diagnose } from '../../../../shared/diagnose/diagnose.js';
+import { diagnose, textRules } from '../../../../shared/diagnose/diagnose.js';
 import { arrivalsOf, escapeQuoted } from './arrivals.js';
 
 /**
@@ -68,5 +68,15 @@ describe.each(cases)('$name', ({ entry, values }) => {
     expect(top?.explanation).not.toMatch(/\{\w+\}/);
     // A plugin error with its own entry speaks for itself, not through the catch-all.
     if (entry.code === 'CNI_PLUGIN_ERROR' && !wrappers.has(entry.id)) expect(top?.explanation).not.toMatch(genericPluginError);
+  });
+});
+
+describe('every text rule is cheap on long lines', () => {
+  // A pattern that can start with "any run of characters" is tried from every character of every
+  // line: quadratic on the long tokens logs contain. Each must start with something literal
+  // (or a word start), so a failed match is one pass over the line.
+  const startsUnbounded = (source: string) => /^(?:\((?:\?<\w+>|\?:)?)*(?:\.|\\S|\[\^)/.test(source);
+  it.each(textRules.map((rule) => [rule.id, rule.pattern.source] as const))('%s', (_id, source) => {
+    expect(startsUnbounded(source)).toBe(false);
   });
 });
