@@ -1,6 +1,9 @@
 import type { CatalogEntry } from './catalog-entry.js';
 
-/** weaveworks/weave, cloudnativelabs/kube-router and kindnet (aojea/kindnet, kind's CNI). */
+/**
+ * weaveworks/weave, cloudnativelabs/kube-router, kindnet (aojea/kindnet, kind's CNI) and antrea
+ * (antrea-io/antrea; its CNI binary's "agent socket missing" is Go's dial error, see rules/sandbox-errors.ts).
+ */
 export const otherAgentEntries: readonly CatalogEntry[] = [
   {
     id: 'weave-range-overlaps-host-route',
@@ -39,5 +42,13 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     examples: [['node-2']],
     explanation: 'Node {nodeName} has no spec.podCIDR, so kindnet installs no route to it and its pods are unreachable; the controller-manager allocates node CIDRs only with --allocate-node-cidrs and a --cluster-cidr.',
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
+  },
+  {
+    id: 'antrea-cni-api-version-skew',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.75, emitter: 'cni-plugin', pluginType: 'antrea',
+    source: { repo: 'antrea-io/antrea', file: 'pkg/cni/client.go', format: 'incompatible CNI API version between client (antrea-cni) and server (antrea-agent), client is using version %s' },
+    examples: [['1.0.0']],
+    explanation: 'The antrea-cni binary on {node} and the antrea-agent there speak different CNI API versions: /opt/cni/bin/antrea is left from another Antrea release than the running agent.',
+    nextCommands: ['kubectl -n kube-system get ds antrea-agent -o jsonpath=\'{..image}\'', 'kubectl -n kube-system rollout restart ds/antrea-agent   # its install-cni init container copies the matching binary'],
   },
 ];
