@@ -102,6 +102,15 @@ export const calicoEntries: readonly CatalogEntry[] = [
     nextCommands: calicoNodeCommands,
   })),
   {
+    id: 'calico-bird-socket-unreachable',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'daemon', daemonLog: calicoNodeLog, probeOutput: true,
+    source: { repo, file: 'node/pkg/health/bird/bird.go', format: 'error querying BIRD: unable to connect to BIRDv%s socket: %v' },
+    ignoreCase: true, // "Error querying BIRD: ..." in node/pkg/status/populators/bird_conn.go
+    examples: [['4', 'dial unix /var/run/calico/bird.ctl: connect: connection refused'], ['6', 'dial unix /var/run/calico/bird6.ctl: connect: no such file or directory']],
+    explanation: 'BIRD, calico-node\'s BGP daemon, is not running on {node} (no control socket), so no routes to pods on other nodes are announced or learned; usually calico-node is still starting or its BGP config (node IP, AS number) is rejected.',
+    nextCommands: calicoNodeCommands,
+  },
+  {
     id: 'calico-node-ip-in-use',
     code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'daemon', daemonLog: calicoNodeLog,
     source: { repo, file: 'node/pkg/lifecycle/startup/startup.go', format: 'Calico node \'%s\' is already using the IPv4 address %s.' },
