@@ -54,7 +54,7 @@ const goVerb = /%([#+ 0-9.-]*)([a-zA-Z%])/g;
  * a named verb at either end matches one word.
  */
 export function patternFromFormat(format: string, groups: readonly (string | undefined)[] = [], flags = ''): RegExp {
-  const pieces: ({ literal: string } | { verb: string; name: string | undefined })[] = [];
+  const pieces: Piece[] = [];
   let last = 0;
   let index = 0;
   for (const match of format.matchAll(goVerb)) {
@@ -80,11 +80,14 @@ export function patternFromFormat(format: string, groups: readonly (string | und
   return new RegExp(source, flags);
 }
 
-function isUnnamedVerb(piece: { literal: string } | { verb: string; name: string | undefined } | undefined): boolean {
+/** A format string as alternating literal text and verbs (literal first and last, possibly empty). */
+type Piece = { literal: string } | { verb: string; name: string | undefined };
+
+function isUnnamedVerb(piece: Piece | undefined): boolean {
   return piece !== undefined && 'verb' in piece && piece.name === undefined;
 }
 
-function literalOf(piece: { literal: string } | { verb: string; name: string | undefined } | undefined): string | undefined {
+function literalOf(piece: Piece | undefined): string | undefined {
   return piece !== undefined && 'literal' in piece ? piece.literal : undefined;
 }
 
@@ -110,7 +113,7 @@ export function goQuote(value: string): string {
 /** The message a source prints: the format with its verbs filled by `values` in order. */
 export function fillFormat(format: string, values: readonly string[]): string {
   let index = 0;
-  return format.replace(goVerb, (whole, _flags: string, verb: string) => {
+  return format.replace(goVerb, (_whole, _flags: string, verb: string) => {
     if (verb === '%') return '%';
     const value = values[index] ?? `<missing value ${index}>`;
     index += 1;
