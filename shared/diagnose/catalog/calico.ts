@@ -37,6 +37,15 @@ export const calicoEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl get clusterinformations.crd.projectcalico.org default -o yaml', 'kubectl -n kube-system get pods -o wide -l k8s-app=calico-node'],
   },
   {
+    id: 'calico-route-conflict',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.8, emitter: 'cni-plugin', pluginType: 'calico',
+    source: { repo, file: 'cni-plugin/pkg/dataplane/linux/dataplane_linux.go', format: 'route (Ifindex: %d, Dst: %s, Scope: %v) already exists for an interface other than \'%s\': %s' },
+    groups: [undefined, 'dst', undefined, 'iface'],
+    examples: [['35', '10.244.1.5/32', '253', 'cali1a2b3c4d5e6', 'route (Ifindex: 31, Dst: 10.244.1.5/32, Scope: 253, Iface: cali9f8e7d6c5b4)'], ['35', 'fd00:10:244:1::5/128', '253', 'cali1a2b3c4d5e6', 'route (Ifindex: 31, Dst: fd00:10:244:1::5/128, Scope: 253, Iface: cali9f8e7d6c5b4)']],
+    explanation: 'Calico IPAM gave the pod on {node} address {dst}, but a route to it already points at another interface: a pod that is gone still holds the route (a leaked IPAM allocation), or two pods got the same address.',
+    nextCommands: ['ssh {node} ip route | grep -w "{dst}"', 'kubectl get pods -A -o wide | grep -w "$(echo {dst} | cut -d/ -f1)"', 'calicoctl ipam check   # finds leaked allocations; calicoctl ipam release --ip=<ip> frees one'],
+  },
+  {
     id: 'calico-ipam-partial',
     code: 'IPAM_EXHAUSTED', confidence: 0.85, emitter: 'cni-plugin', pluginType: 'calico',
     source: { repo, file: ipamFile, format: 'Assigned %d out of %d requested IPv%d addresses' },
