@@ -34,6 +34,22 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
   },
   {
+    id: 'kube-router-routing-controller-failed',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/cmd/kube-router.go', format: 'failed to create network routing controller: %w' },
+    examples: [['failed to get node IP address: host IP unknown']],
+    explanation: 'kube-router on {node} cannot start its routing controller and exits, so pods there get no network and no routes to other nodes.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-router --tail=50 --previous', 'kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR'],
+  },
+  {
+    id: 'kube-router-ip-forwarding',
+    code: 'HOST_NETFILTER_SETTINGS', confidence: 0.8, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/controllers/routing/network_routes_controller.go', format: 'Failed to enable IP forwarding of traffic from pods: %s' },
+    examples: [['open /proc/sys/net/ipv4/ip_forward: read-only file system']],
+    explanation: 'kube-router cannot turn on IP forwarding on {node}, so pod traffic does not leave the node.',
+    nextCommands: ['ssh {node} "sysctl net.ipv4.ip_forward net.ipv6.conf.all.forwarding"', 'ssh {node} "sysctl -w net.ipv4.ip_forward=1"   # and persist it in /etc/sysctl.d'],
+  },
+  {
     id: 'kindnet-node-has-no-cidr',
     code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.85, emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni',
     source: { repo: 'aojea/kindnet', file: 'pkg/node/nodes.go', format: 'Node %s has no CIDR, ignoring\n' },
