@@ -83,8 +83,11 @@ function sandboxArrivals(label: string, sandboxError: string): Arrival[] {
 
 const notReadyCondition = 'runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 
+/** Who prints a text, which decides where it can arrive (see CatalogEntry). */
+export type Printer = Pick<CatalogEntry, 'emitter' | 'pluginType' | 'daemonLog' | 'nodeCondition' | 'probeOutput'>;
+
 /** Every way the entry's message (with one set of example values filled in) reaches netcheck. */
-export function arrivalsOf(entry: CatalogEntry, message: string): Arrival[] {
+export function arrivalsOf(entry: Printer, message: string): Arrival[] {
   switch (entry.emitter) {
     case 'cni-plugin':
       return runtimeWrappers(message, entry.pluginType ?? 'bridge').flatMap(({ runtime, text }) => sandboxArrivals(runtime, text));
