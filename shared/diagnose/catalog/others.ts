@@ -15,6 +15,16 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     nextCommands: ['ssh {node} ip route', 'kubectl -n kube-system set env ds/weave-net -c weave IPALLOC_RANGE=<a free range, e.g. 10.32.0.0/16>'],
   },
   {
+    id: 'weave-cannot-get-peers',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.6, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'prog/kube-utils/main.go', format: '[kube-peers] Could not get peers: %v' },
+    groups: ['error'],
+    pattern: /\[kube-peers\] Could not get peers: (?<error>.{1,200})/,
+    examples: [['Get https://10.96.0.1:443/api/v1/nodes: Unauthorized']],
+    explanation: 'weave on {node} cannot list the cluster\'s nodes to find its peers ({error}), so it exits and pods there get no network.',
+    nextCommands: ['kubectl -n kube-system logs -l name=weave-net -c weave --tail=50 --previous', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'],
+  },
+  {
     id: 'weave-cni-allocate-failed',
     code: 'CNI_PLUGIN_ERROR', confidence: 0.55, emitter: 'cni-plugin', pluginType: 'weave-net',
     source: { repo: 'weaveworks/weave', file: 'plugin/net/cni.go', format: 'unable to allocate IP address: %s' },
