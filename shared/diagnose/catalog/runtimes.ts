@@ -7,6 +7,7 @@ import type { CatalogEntry } from './catalog-entry.js';
  * ocicni library. Their wrappers ("failed to setup network for sandbox ...") carry the plugin's own
  * error; alone they name no cause, so they only give CNI_PLUGIN_ERROR, quoting the message.
  */
+/** containerd 2.x paths; the same wordings are in pkg/cri/server (1.6) and pkg/cri/sbserver (1.7). */
 const containerd = 'containerd/containerd';
 const goCni = 'containerd/go-cni';
 const crio = 'cri-o/cri-o';
