@@ -60,6 +60,8 @@ describe.each(cases)('$name', ({ entry, values }) => {
   });
 
   it.each(arrivalsOf(entry, message).map((a) => [a.route, a] as const))(`names ${entry.code} first when it arrives as %s`, (_route, arrival) => {
+    // This entry itself recognises the text, wherever and however quoted it arrives.
+    expect(rule.pattern.test(arrival.text)).toBe(true);
     const diagnosis = diagnose(arrival.snapshot);
     const top = diagnosis.findings[0];
     expect({ top: top?.code, text: arrival.text }).toEqual({ top: entry.code, text: arrival.text });
