@@ -1,5 +1,5 @@
 import type { CatalogEntry } from './catalog-entry.js';
-import { nodeNotReadyNow } from './runtimes.js';
+import { exceptNodeConditions, nodeNotReadyNow } from './runtimes.js';
 
 /**
  * kubernetes/kubernetes: the kubelet's runtime-network condition, dockershim's CNI path (kubelet
@@ -18,6 +18,7 @@ const kubeProxyCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=k
 export const kubernetesEntries: readonly CatalogEntry[] = [
   {
     id: 'kubelet-runtime-network-not-ready',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet',
     source: { repo, ref, file: 'pkg/kubelet/kubelet.go', format: 'Container runtime network not ready: %v' },
     // 1.21+ logs it structured: "Container runtime network not ready" networkReady="NetworkReady=false ...".
@@ -29,6 +30,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'kubelet-runtime-network-not-ready-condition',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', nodeCondition: true,
     source: { repo, ref, file: 'pkg/kubelet/kubelet.go', format: 'runtime network not ready: %v' },
     pattern: /runtime network not ready: (?<status>.{0,200})/,
@@ -39,6 +41,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'dockershim-network-plugin-not-ready',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', nodeCondition: true,
     source: { repo, ref, file: 'pkg/kubelet/dockershim/docker_service.go', format: 'docker: network plugin is not ready: %v' },
     groups: ['error'],
@@ -50,6 +53,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'dockershim-no-networks',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.68, emitter: 'kubelet',
     source: { repo, ref, file: dockershimCni, format: 'no networks found in %s' },
     groups: ['dir'],

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog-entry.js';
+import { exceptNodeConditions } from './runtimes.js';
 
 /**
  * containernetworking/cni: libcni (config loading, plugin lookup, version checks), which every
@@ -124,6 +125,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'no-net-configurations',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.68, emitter: 'runtime-cni-config',
     source: { repo, file: 'libcni/conf.go', format: 'no net configurations found in %s' },
     groups: ['dir'],

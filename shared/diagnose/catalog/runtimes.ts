@@ -16,6 +16,11 @@ const pluginErrorCommands = ['kubectl describe pod -n {namespace} {podName}', 's
 const pluginErrorExplanation = 'The CNI plugin failed while setting up the pod network on {node}: "{message}". netcheck knows no more specific cause for this message; the plugin\'s own words are the lead.';
 /** A runtime reporting "no CNI config" about a node that is Ready now is history, not a finding. */
 export const nodeNotReadyNow = (_m: RegExpExecArray, observation: Observation, view: ClusterView) => !view.isNodeReadyNow(observation.node);
+/**
+ * "No CNI config" texts are read from events and logs; the node's Ready condition saying the same is
+ * judged by diagnoseNodeConditions, which weighs it against the CNI daemon and the other nodes.
+ */
+export const exceptNodeConditions = ['event', 'kubeletLog', 'runtimeLog', 'podLog'] as const;
 const sandboxId = '5f1c9e0d2b7a4c3e8f6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
 const unknownPluginFailure = 'plugin type="example-cni" failed (add): example-cni: endpoint 7 not programmed yet';
 
@@ -50,6 +55,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'containerd-network-plugin-not-ready',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', nodeCondition: true,
     source: { repo: containerd, file: 'internal/cri/server/status.go', format: 'Network plugin returns error: %v' },
     groups: ['error'],
@@ -62,6 +68,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
   // containerd/go-cni: loading /etc/cni/net.d
   {
     id: 'go-cni-no-network-config',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.68, emitter: 'runtime-cni-config',
     source: { repo: goCni, file: 'opts.go', format: 'no network config found in %s: %w' },
     groups: ['dir'],
@@ -143,6 +150,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'ocicni-no-config',
+    sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.68, emitter: 'kubelet', nodeCondition: true,
     source: { repo: crio, file: 'vendor/github.com/cri-o/ocicni/pkg/ocicni/ocicni.go', format: 'no CNI configuration file in %s. Has your network provider started?' },
     groups: ['dir'],

@@ -1,6 +1,8 @@
 import { catalogEntries, fillFormat, patternFromFormat } from '../../../../shared/diagnose/catalog/index.js';
 import { ruleFromEntry } from '../../../../shared/diagnose/catalog/catalog-entry.js';
 import { diagnose, textRules } from '../../../../shared/diagnose/diagnose.js';
+import { emptySnapshot } from '../../../../shared/snapshot/types.js';
+import { makeNode } from '../snapshot-builders.js';
 import { arrivalsOf, escapeQuoted } from './arrivals.js';
 
 /**
@@ -80,5 +82,16 @@ describe('every text rule is cheap on long lines', () => {
   const startsUnbounded = (source: string) => /^(?:\((?:\?<\w+>|\?:)?)*(?:\.|\\S|\[\^)/.test(source);
   it.each(textRules.map((rule) => [rule.id, rule.pattern.source] as const))('%s', (_id, source) => {
     expect(startsUnbounded(source)).toBe(false);
+  });
+});
+
+describe('a node condition saying "no CNI config"', () => {
+  it('is judged with its context (other nodes work): no second, contradicting "nothing installed" finding', () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [
+      makeNode('node-1', { podCIDR: '10.244.1.0/24', ready: 'False', message: 'runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' }),
+      makeNode('node-2', { podCIDR: '10.244.2.0/24' }),
+    ];
+    expect(diagnose(snapshot).findings.map((f) => f.code)).toEqual(['CNI_DAEMON_NOT_READY']);
   });
 });
