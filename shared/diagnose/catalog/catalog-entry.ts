@@ -42,6 +42,8 @@ export interface CatalogEntry extends Omit<TextRule, 'pattern' | 'source'> {
   probeOutput?: boolean;
   /** For `kubelet` texts that the kubelet also posts as the node's Ready condition message. */
   nodeCondition?: boolean;
+  /** For `kubelet` texts that the kubelet also posts as a pod event: its reason. */
+  podEvent?: string;
 }
 
 /** A Go verb: %v, %+v, %#v, %s, %q, %w, %d, %f, %T, %x ... (%% is a literal percent sign). */
@@ -123,6 +125,6 @@ export function fillFormat(format: string, values: readonly string[]): string {
 
 /** The text rule an entry stands for. */
 export function ruleFromEntry(entry: CatalogEntry): TextRule {
-  const { source, groups, pattern, ignoreCase, examples: _examples, emitter: _emitter, pluginType: _pluginType, daemonLog: _daemonLog, nodeCondition: _nodeCondition, probeOutput: _probeOutput, ...rule } = entry;
+  const { source, groups, pattern, ignoreCase, examples: _examples, emitter: _emitter, pluginType: _pluginType, daemonLog: _daemonLog, nodeCondition: _nodeCondition, podEvent: _podEvent, probeOutput: _probeOutput, ...rule } = entry;
   return { ...rule, source, pattern: pattern ?? patternFromFormat(source.format, groups, ignoreCase ? 'i' : '') };
 }

@@ -40,6 +40,17 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     nextCommands: notReadyCommands,
   },
   {
+    id: 'kubelet-pod-network-not-ready',
+    sources: exceptNodeConditions,
+    code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', podEvent: 'NetworkNotReady',
+    // "%s: %v" with NetworkNotReadyErrorMsg (pkg/kubelet/errors.go) = "network is not ready".
+    source: { repo, ref, file: 'pkg/kubelet/kubelet.go', format: 'network is not ready: %v' },
+    examples: [['runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized']],
+    when: nodeNotReadyNow,
+    explanation: 'The kubelet on {node} does not start {pod} because the container runtime network is not ready: the runtime has not loaded any CNI config.',
+    nextCommands: notReadyCommands,
+  },
+  {
     id: 'dockershim-network-plugin-not-ready',
     sources: exceptNodeConditions,
     code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', nodeCondition: true,

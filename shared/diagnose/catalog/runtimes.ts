@@ -78,6 +78,27 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     nextCommands: ['ssh {node} ls -l {dir} /opt/cni/bin', 'kubectl get ds -A   # is a CNI DaemonSet deployed, and Ready on {node}?'],
   },
   {
+    id: 'go-cni-config-load-failed',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.75, emitter: 'runtime-cni-config',
+    source: { repo: goCni, file: 'cni.go', format: 'cni config load failed: %v: %w' },
+    groups: ['error'],
+    // Found files but could not load them; "no network config found" (no files at all) is the entry above.
+    pattern: /cni config load failed: (?!no network config found|no net configurations found)(?<error>.{1,300})/,
+    examples: [['unexpected error while loading /etc/cni/net.d/10-calico.conflist', 'failed to load cni config']],
+    explanation: 'containerd on {node} cannot load its CNI config ({error}), so the node behaves as if no CNI were installed.',
+    nextCommands: configCommands,
+  },
+  {
+    id: 'go-cni-config-unreadable',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.8, emitter: 'runtime-cni-config',
+    source: { repo: goCni, file: 'opts.go', format: 'failed to read config file: %v: %w' },
+    groups: ['error'],
+    pattern: /failed to read config file: (?<error>.{1,200}?): failed to read config file/,
+    examples: [['open /etc/cni/net.d/10-calico.conflist: permission denied', 'failed to read config file']],
+    explanation: 'containerd on {node} cannot read a file in /etc/cni/net.d ({error}), so the node behaves as if no CNI were installed.',
+    nextCommands: ['ssh {node} ls -l /etc/cni/net.d', ...configCommands.slice(1)],
+  },
+  {
     id: 'go-cni-conflist-rejected',
     code: 'CNI_CONFIG_INVALID', confidence: 0.9, emitter: 'runtime-cni-config',
     source: { repo: goCni, file: 'opts.go', format: 'failed to load CNI config list file %s: %v: %w' },

@@ -41,9 +41,9 @@ const journald = (unit: string, pid: number, line: string) => `Nov 26 05:00:00 $
 const logfmt = (msg: string, error?: string) =>
   `time="2026-11-26T05:00:00.118201000Z" level=error msg="${escapeQuoted(msg)}"${error === undefined ? '' : ` error="${escapeQuoted(error)}"`}`;
 
-function withPendingPodEvent(reason: string, message: string): ClusterSnapshot {
+function withPendingPodEvent(reason: string, message: string, nodeCondition?: string): ClusterSnapshot {
   const snapshot = emptySnapshot();
-  snapshot.nodes = [makeNode(node, { podCIDR: '10.244.1.0/24' })];
+  snapshot.nodes = [makeNode(node, { podCIDR: '10.244.1.0/24', ...(nodeCondition ? { ready: 'False' as const, message: nodeCondition } : {}) })];
   snapshot.pods = [makePod('default', podName, { node, waiting: 'ContainerCreating' })];
   snapshot.events = [makeEvent({ kind: 'Pod', namespace: 'default', name: podName }, reason, message, { host: node })];
   return snapshot;
@@ -84,7 +84,7 @@ function sandboxArrivals(label: string, sandboxError: string): Arrival[] {
 const notReadyCondition = 'runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 
 /** Who prints a text, which decides where it can arrive (see CatalogEntry). */
-export type Printer = Pick<CatalogEntry, 'emitter' | 'pluginType' | 'daemonLog' | 'nodeCondition' | 'probeOutput'>;
+export type Printer = Pick<CatalogEntry, 'emitter' | 'pluginType' | 'daemonLog' | 'nodeCondition' | 'podEvent' | 'probeOutput'>;
 
 /** Every way the entry's message (with one set of example values filled in) reaches netcheck. */
 export function arrivalsOf(entry: Printer, message: string): Arrival[] {
@@ -108,6 +108,10 @@ export function arrivalsOf(entry: Printer, message: string): Arrival[] {
         { route: 'kubelet log (klog)', snapshot: withNodeLog('kubeletLog', line), text: firstLine(line) },
         { route: 'kubelet log (journald), node NotReady', snapshot: withNodeLog('kubeletLog', journald('kubelet', 41233, line), 'False', notReadyCondition), text: firstLine(journald('kubelet', 41233, line)) },
       ];
+      if (entry.podEvent) {
+        // The kubelet posts it while its node is NotReady for the same reason.
+        arrivals.push({ route: `${entry.podEvent} event on a Pending pod, node NotReady`, snapshot: withPendingPodEvent(entry.podEvent, message, notReadyCondition), text: message });
+      }
       if (entry.nodeCondition) {
         const condition = message.startsWith('runtime network not ready') ? message : `runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:${message}`;
         const snapshot = emptySnapshot();
