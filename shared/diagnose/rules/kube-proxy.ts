@@ -54,7 +54,9 @@ export const serviceProxyRules: readonly TextRule[] = [
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.65,
     pattern: serviceDialRejected,
-    when: (match, _o, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()),
+    // Also a pod's client-go listing the API through its service IP when the service CIDR is not known (k3s, rke: 10.43.0.0/16).
+    when: (match, observation, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()) ||
+      (observation.source === 'podLog' && match.groups?.['port'] === '443' && /Failed to (?:list|watch) \*/.test(observation.evidence.text)),
     explanation: 'Connections from {node} to the service IP {ip}:{port} are answered with "no route to host": a host firewall (firewalld, an iptables REJECT rule) rejects traffic to or from the pod and service networks there.',
     nextCommands: ['ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"', 'ssh {node} ip route get {ip}'],
   },
