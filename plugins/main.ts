@@ -15,7 +15,8 @@ const plugins: Record<string, () => Promise<Plugin<never>>> = {
 
 function startedAs(): string {
   // A single executable sees its own path in argv[0]; `node bundle.cjs` in argv[1].
-  const names = [process.argv[1], process.argv[0]].map((p) => path.basename(p ?? '').replace(/\.c?js$/, ''));
+  // On Windows the name ends in .exe (any case) and the path uses backslashes.
+  const names = [process.argv[1], process.argv[0]].map((p) => path.win32.basename(p ?? '').replace(/\.(c?js|exe)$/i, ''));
   return names.find((name) => name in plugins) ?? process.env.KUBECTL_NETCHECK_PLUGIN ?? 'kubectl-netcheck';
 }
 
