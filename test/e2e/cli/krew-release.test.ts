@@ -60,7 +60,7 @@ describe('rendered krew index', () => {
       for (const p of platforms) {
         expect(p.uri).toMatch(/^https:\/\//);
         expect(p.sha256).toMatch(/^[a-f0-9]{64}$/);
-        expect(p.bin).toBe(`kubectl-${name}`);
+        expect(p.bin).toBe(`kubectl-${name}${p.selector?.matchLabels?.os === 'windows' ? '.exe' : ''}`);
         expect(p.files?.length).toBeGreaterThan(0);
         for (const f of p.files ?? []) {
           expect(f.from).toBeTruthy();
@@ -102,7 +102,7 @@ describe('rendered krew index', () => {
         expect(p.bin).toBe(p.files?.[0]?.to);
         // zipinfo and tar -tv both start a regular file's line with '-'.
         const listing = archive.endsWith('.zip')
-          ? execFileSync('zipinfo', ['-s', archive], { encoding: 'utf8' }).trim().split('\n').slice(1, -1)
+          ? execFileSync('zipinfo', [archive], { encoding: 'utf8' }).trim().split('\n').filter((l) => /^[-dl][-rwxst]{9}\s/.test(l))
           : execFileSync('tar', ['-tvzf', archive], { encoding: 'utf8' }).trim().split('\n');
         expect(listing.map((l) => l.split(/\s+/).pop()).sort()).toEqual(['LICENSE', binary]);
         for (const line of listing) expect(line[0]).toBe('-');
@@ -194,16 +194,19 @@ const wine = '/usr/lib/wine/wine64';
   const tap = path.join(path.dirname(binary), 'kubectl-tap.exe');
   fs.copyFileSync(binary, tap);
   const env = { ...process.env, WINEPREFIX: path.join(out, 'wineprefix'), WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1' };
-  const runWine = (args: string[]): { status: number | null; output: string } => {
-    const file = path.join(out, 'wine-output.txt');
-    const fd = fs.openSync(file, 'w');
-    const result = spawnSync(wine, args, { env, stdio: ['ignore', fd, fd], timeout: 120_000 });
-    fs.closeSync(fd);
-    return { status: result.status, output: fs.readFileSync(file, 'utf8') };
+  const runWine = (args: string[]): { status: number | null; stdout: string; stderr: string } => {
+    const files = [path.join(out, 'wine-stdout.txt'), path.join(out, 'wine-stderr.txt')] as const;
+    const fds = files.map((f) => fs.openSync(f, 'w'));
+    const result = spawnSync(wine, args, { env, stdio: ['ignore', fds[0], fds[1]], timeout: 120_000 });
+    fds.forEach((fd) => fs.closeSync(fd));
+    return { status: result.status, stdout: fs.readFileSync(files[0], 'utf8'), stderr: fs.readFileSync(files[1], 'utf8') };
   };
-  expect(runWine([binary, '--version']).output.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(runWine([binary, '--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   // Started as kubectl-tap.exe, it is tap: the name picks the plugin on Windows too.
   const usage = runWine([tap, 'web-0', '--bogus']);
   expect(usage.status).toBe(2);
-  expect(usage.output).toContain('Usage: kubectl tap');
+  expect(usage.stderr).toContain('Usage: kubectl tap');
+  // Completion answers from the flag definitions on Windows too.
+  const completion = runWine([binary, '__complete', 'tap', '--mirrortype=']);
+  expect(completion.stdout.replaceAll('\r', '').trim().split('\n')).toEqual(['--mirrortype=ingress', '--mirrortype=egress', '--mirrortype=both', ':4']);
 }, 240_000);
