@@ -14,6 +14,11 @@ interface CompletionInstallArgs extends CommonArgs {
 const usage = 'kubectl netcheck completion install [DIR] [--dry-run]';
 
 async function parse(argv: string[]): Promise<CompletionInstallArgs | undefined> {
+  // yargs would call an unknown action an unknown flag.
+  const action = argv[1];
+  if (action !== undefined && !action.startsWith('-') && action !== 'install') {
+    throw new UsageError(`unknown completion action "${action}"`, 'the action is install');
+  }
   const args = await newParser('netcheck completion', argv.slice(1))
     .usage(`$0 install: shell completion for kubectl netcheck, nsenter and tap\n\nUsage:\n  ${usage}\n\n` +
       'kubectl 1.26+ completes a plugin by running kubectl_complete-<plugin> from PATH. This writes those three small\n' +
@@ -23,7 +28,6 @@ async function parse(argv: string[]): Promise<CompletionInstallArgs | undefined>
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the files and their content; write nothing' })
     .parseAsync();
   if (answeredByParser(args)) return undefined;
-  if (args._[0] !== 'install') throw new UsageError(`unknown completion action "${String(args._[0])}"`, 'the action is install');
   return args as unknown as CompletionInstallArgs;
 }
 

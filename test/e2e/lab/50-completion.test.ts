@@ -67,6 +67,9 @@ describeLab('shell completion in the lab (scenario ready)', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`${missing} is not a directory`);
     expect(fs.existsSync(missing)).toBe(false);
+    const unknown = kubectl(['netcheck', 'completion', 'uninstall'], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown completion action "uninstall"');
   });
 
   it(`${kubectlCompletes ? 'kubectl' : 'the helper (kubectl < 1.26 cannot)'} completes netcheck's subcommands and flags`, () => {
