@@ -1,5 +1,6 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
+import { validateNetcheckArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export interface NetcheckArgs extends CommonArgs, SshArgs {
@@ -8,7 +9,7 @@ export interface NetcheckArgs extends CommonArgs, SshArgs {
   saveBundle?: string;
   ssh: boolean;
   wait: boolean;
-  timeout: string;
+  timeout?: string;
   /** `iptables NODE`: the iptables view instead of the verdict. */
   iptablesNode?: string;
   service?: string;
@@ -27,7 +28,7 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
     .option('ssh', { type: 'boolean', default: false, describe: 'Also collect facts from every node over SSH' })
     .option('save-bundle', { type: 'string', describe: 'Write what was collected to DIR, in the layout --dump reads' })
     .option('wait', { type: 'boolean', default: false, describe: 'Watch until the container network is ready' })
-    .option('timeout', { type: 'string', default: '5m', describe: 'With --wait: give up after this long' })
+    .option('timeout', { type: 'string', describe: 'With --wait: give up after this long (default: 5m)' })
     .option('service', { type: 'string', describe: 'With iptables: trace NS/NAME through KUBE-SERVICES to its endpoints' })
     .example('$0', 'Check the current cluster')
     .example('$0 --ssh', 'Also read CNI files, sysctls and journals on each node')
@@ -40,8 +41,8 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
   const [first] = args._;
   return {
     ...(args as unknown as NetcheckArgs),
-    iptablesNode: first === 'iptables' ? String((args as { node?: string }).node) : undefined,
+    iptablesNode: first === 'iptables' ? String((args as { node?: string }).node ?? '') : undefined,
   };
 }
 
-export const netcheck = lazyPlugin('netcheck', usage, parse, async () => (await import('./run.js')).runNetcheck);
+export const netcheck = lazyPlugin('netcheck', usage, parse, async () => (await import('./run.js')).runNetcheck, validateNetcheckArgs);

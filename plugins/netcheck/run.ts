@@ -1,10 +1,11 @@
-import { ExitCode, UsageError } from '../../shared/cli/errors.js';
+import { ExitCode } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { startProgress, type Progress } from '../../shared/cli/spinner.js';
 import { diagnose, renderJson, renderText, renderYaml, type Diagnosis } from '../../shared/diagnose/index.js';
 import { parseDuration } from '../../shared/kube/kube-options.js';
 import type { ClusterSnapshot } from '../../shared/snapshot/types.js';
 import type { NetcheckArgs } from './command.js';
+import { defaultWaitTimeout } from './validate.js';
 
 /** Where the snapshot comes from: a dump folder, or the live cluster (plus the nodes with --ssh). */
 async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<ClusterSnapshot> {
@@ -51,7 +52,6 @@ export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
     const { runIptablesView } = await import('./iptables-view.js');
     return runIptablesView(args, io);
   }
-  if (args.dump && (args.ssh || args.wait)) throw new UsageError('--dump reads a folder: it cannot be combined with --ssh or --wait');
   const progress = await startProgress(io, 'reading the cluster');
   try {
     if (args.wait) return await waitUntilReady(args, io, progress);
@@ -75,8 +75,8 @@ const waitPollMs = 5000;
 
 /** --wait: check again every few seconds until the container network is ready, or give up at --timeout. */
 async function waitUntilReady(args: NetcheckArgs, io: Io, progress: Progress): Promise<number> {
-  const timeoutMs = parseDuration(args.timeout);
-  if (timeoutMs === undefined || timeoutMs === 0) throw new UsageError(`--timeout must be a duration like 5m or 90s, got "${args.timeout}"`);
+  const timeout = args.timeout ?? defaultWaitTimeout;
+  const timeoutMs = parseDuration(timeout)!; // checked by validateNetcheckArgs
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const diagnosis = diagnose(await collect(args, io, progress));
@@ -85,7 +85,7 @@ async function waitUntilReady(args: NetcheckArgs, io: Io, progress: Progress): P
     progress.step(`container network: ${diagnosis.containerNetwork.step}${top ? ` (${top})` : ''}; waiting`);
     if (ready || Date.now() + waitPollMs > deadline) {
       progress.stop();
-      if (!ready) io.err.write(`timed out after ${args.timeout}; the last verdict:\n`);
+      if (!ready) io.err.write(`timed out after ${timeout}; the last verdict:\n`);
       io.out.write(renderDiagnosis(diagnosis, args, io));
       return ready ? ExitCode.ok : ExitCode.problemsFound;
     }

@@ -1,4 +1,4 @@
-import { ExitCode, PluginError, UsageError } from '../../shared/cli/errors.js';
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { startProgress } from '../../shared/cli/spinner.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
@@ -12,20 +12,6 @@ import { discoverTap } from './discover.js';
 import { listOrDeleteTaps } from './list.js';
 import { planDest, planSource } from './plan.js';
 import { captureCounts, startCapture, TapSession, type StopReason } from './session.js';
-
-/** What yargs lets through: ranges and combinations. Pure. */
-export function validateTapArgs(args: TapArgs): void {
-  if (args.list || args.delete) return;
-  if (!args.pod) throw new UsageError('which pod? kubectl tap POD --dest NODE');
-  if (Boolean(args.dest) === Boolean(args.destIp)) throw new UsageError('give exactly one of --dest NODE or --dest-ip IP');
-  if (!Number.isInteger(args.vxlanId) || args.vxlanId < 1 || args.vxlanId > 16_777_215) throw new UsageError(`--vxlan-id must be 1..16777215, got ${args.vxlanId}`);
-  if (!Number.isInteger(args.vxlanPort) || args.vxlanPort < 1 || args.vxlanPort > 65_535) throw new UsageError(`--vxlan-port must be 1..65535, got ${args.vxlanPort}`);
-  if (args.capture !== undefined && !args.dest) throw new UsageError('--capture needs --dest: tcpdump runs on the receiving node');
-  if (args.capture !== undefined && args.detach) throw new UsageError('--capture streams until you stop it; it cannot be combined with --detach');
-  if (args.filter !== undefined && args.capture === undefined) throw new UsageError('--filter goes with --capture');
-  if (args.duration !== undefined && !parseDuration(args.duration)) throw new UsageError(`--duration must be a duration like 30s or 5m, got "${args.duration}"`);
-  if (args.duration !== undefined && args.detach) throw new UsageError('--duration and --detach exclude each other: a detached tap stays until --delete');
-}
 
 /** Resolves on the first of Ctrl-C, SIGTERM, or any of the given endings. */
 function firstStop(endings: Promise<StopReason>[]): { reason: Promise<StopReason>; dispose: () => void } {
@@ -48,7 +34,6 @@ function after(duration: string | undefined): Promise<StopReason>[] {
 }
 
 export async function runTap(args: TapArgs, io: Io): Promise<number> {
-  validateTapArgs(args);
   const kube = await connectKube(args, io.env);
   const pool = openNodeShells(args, io);
   try {
