@@ -9,7 +9,8 @@ import { readPodAndNode } from '../../shared/pods/read-objects.js';
 import { nodeRuntime } from '../../shared/runtime/container-ref.js';
 import { nsenterArgv } from '../../shared/runtime/nsenter-argv.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
-import { quoteArgv } from '../../shared/ssh/quote.js';
+import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
 import { signalExitCode } from '../../shared/ssh/exit-status.js';
 import type { NsenterArgs } from './command.js';
 
@@ -19,7 +20,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
   const kube = await connectKube(args, io.env);
   const { pod, node } = await readPodAndNode(kube, kube.namespace, args.pod);
   const picked = pickContainer(pod, args.container);
-  if (picked.note) io.err.write(`note: ${picked.note}\n`);
+  if (picked.note) io.err.write(`note: ${escapeControl(picked.note)}\n`);
   const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;
   const pool = openNodeShells(args, io);
   try {
@@ -27,12 +28,12 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
       const target = pool.targetFor(node);
       const command = args.ifaces ? ['ip', '-j', '-d', 'addr', 'show'] : args.command;
       io.out.write([
-        `# node ${target.node}, SSH to ${target.connectTo} (address from ${target.source}); container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`,
+        escapeControl(`# node ${target.node}, SSH to ${target.connectTo} (address from ${target.source}); container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`),
         '# PID lookup, first that answers:',
-        ...pidLookupPlan(picked, runtime).map((s) => `${quoteArgv(s.argv)}    # ${s.name}`),
+        ...pidLookupPlan(picked, runtime).map((s) => `${quoteArgvForDisplay(s.argv)}    # ${s.name}`),
         '# then:',
-        quoteArgv(nsenterArgv(999999, namespaces, command)).replace('999999', '<PID>'),
-        ...(args.ifaces ? [quoteArgv(['ip', '-j', '-d', 'link', 'show'])] : []),
+        quoteArgvForDisplay(nsenterArgv(999999, namespaces, command)).replace('999999', '<PID>'),
+        ...(args.ifaces ? [quoteArgvForDisplay(['ip', '-j', '-d', 'link', 'show'])] : []),
       ].join('\n') + '\n');
       return 0;
     }

@@ -1,5 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Io } from '../../shared/cli/io.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
+import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
 import { getText } from '../../shared/kube/raw-get.js';
 import { runReverts } from '../../shared/plan/execute-plan.js';
@@ -24,7 +26,8 @@ export function tapsInLinks(node: string, linkJson: string): FoundTap[] {
 }
 
 /** --list and --delete: every node is asked over SSH; unreachable ones are reported, not fatal. */
-export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShellPool, io: Io): Promise<number> {
+/** Reads only; with --delete it changes the nodes unless `mode.dryRun`, which prints the commands instead. */
+export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShellPool, io: Io, mode: { dryRun: boolean }): Promise<number> {
   const nodes = (JSON.parse(await kube.call({ verb: 'list', resource: 'nodes' }, () => getText(kube.config, '/api/v1/nodes'))) as { items: V1Node[] }).items;
   const outcomes = await forEachNode(nodes, 8, async (node) => {
     const shell = await pool.shell(node);
@@ -40,10 +43,16 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
     .filter((t) => wanted === undefined || t.label.pod === wanted);
   if (args.delete) {
     for (const tap of found) {
-      await runReverts(tap.shell, teardownFromLabel(tap.ifname, tap.label));
-      io.err.write(`removed ${tap.ifname} (${tap.label.role} of ${tap.label.pod}) from node ${tap.node}\n`);
+      const teardown = teardownFromLabel(tap.ifname, tap.label);
+      const what = escapeControl(`${tap.ifname} (${tap.label.role} of ${tap.label.pod}) from node ${tap.node}`);
+      if (mode.dryRun) {
+        io.out.write(`# would remove ${what}:\n${teardown.map((argv) => `${quoteArgvForDisplay(argv)}\n`).join('')}`);
+        continue;
+      }
+      await runReverts(tap.shell, teardown);
+      io.err.write(`removed ${what}\n`);
     }
-    if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${wanted}` : ''}\n`);
+    if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${escapeControl(wanted)}` : ''}\n`);
     return failed > 0 ? 1 : 0;
   }
   const rows = found.map((t) => ({ node: t.node, ifname: t.ifname, ...t.label }));
@@ -51,7 +60,7 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
   else if (args.output === 'yaml') io.out.write((await import('js-yaml')).dump(rows));
   else {
     io.out.write(`${['NODE', 'DEVICE', 'POD', 'ROLE', 'PEER', 'VETH'].join('\t')}\n`);
-    for (const r of rows) io.out.write(`${[r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'].join('\t')}\n`);
+    for (const r of rows) io.out.write(`${[r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'].map((cell) => escapeControl(String(cell))).join('\t')}\n`);
   }
   return failed > 0 ? 1 : 0;
 }

@@ -5,7 +5,8 @@ import { connectKube } from '../../shared/kube/kube-client.js';
 import { parseDuration } from '../../shared/kube/kube-options.js';
 import { openNodeShells } from '../../shared/nodes/open-shells.js';
 import { renderPlan, revertsOf, type Plan } from '../../shared/plan/plan.js';
-import { quoteArgv } from '../../shared/ssh/quote.js';
+import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
 import type { TapArgs } from './command.js';
 import { deadManArgv } from './dead-man.js';
 import { discoverTap } from './discover.js';
@@ -34,10 +35,12 @@ function after(duration: string | undefined): Promise<StopReason>[] {
 }
 
 export async function runTap(args: TapArgs, io: Io): Promise<number> {
+  // Decided once, before any path that could change a node: every mode below honours it.
+  const mode = { dryRun: args.dryRun === true };
   const kube = await connectKube(args, io.env);
   const pool = openNodeShells(args, io);
   try {
-    if (args.list || args.delete) return await listOrDeleteTaps(args, kube, pool, io);
+    if (args.list || args.delete) return await listOrDeleteTaps(args, kube, pool, io, mode);
     const progress = await startProgress(io, `looking up pod ${args.pod}`);
     const found = await discoverTap(args, kube, pool);
     progress.stop();
@@ -48,10 +51,10 @@ export async function runTap(args: TapArgs, io: Io): Promise<number> {
     }
     const { spec } = found;
     const plans: Plan[] = [...(args.dest ? [planDest(spec)] : []), planSource(spec)];
-    if (args.dryRun) {
+    if (mode.dryRun) {
       for (const plan of plans) {
-        io.out.write(`${renderPlan(plan, quoteArgv)}\n`);
-        if (!args.detach) io.out.write(`# dead-man on node ${plan.node} (fed by the client; tears down when it stops)\n${quoteArgv(deadManArgv(revertsOf(plan.steps)))}\n`);
+        io.out.write(`${renderPlan(plan, quoteArgvForDisplay)}\n`);
+        if (!args.detach) io.out.write(`# dead-man on node ${escapeControl(plan.node)} (fed by the client; tears down when it stops)\n${quoteArgvForDisplay(deadManArgv(revertsOf(plan.steps)))}\n`);
       }
       return 0;
     }
