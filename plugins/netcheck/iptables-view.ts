@@ -6,6 +6,8 @@ import { parseIptablesSave, rulesMentioningCidr, summarizeByOwner, type Iptables
 import { traceService, type ServiceTrace } from '../../shared/net/iptables-trace.js';
 import { clusterPodCidr, type ClusterPodCidr } from '../../shared/diagnose/cluster-cidr.js';
 import type { NetcheckArgs } from './command.js';
+import type { Shape } from '../../shared/kube/kube-client.js';
+import type { V1Pod } from '@kubernetes/client-node';
 
 /** The iptables view as data: what -o json/yaml print and the text view renders. */
 export interface IptablesView {
@@ -69,16 +71,17 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
     clusterCidr = await readDump(args.dump).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
   } else {
     const { connectKube } = await import('../../shared/kube/kube-client.js');
-    const { getText } = await import('../../shared/kube/raw-get.js');
     const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
     const kube = await connectKube(args, io.env);
-    const nodeObject = JSON.parse(await kube.call({ verb: 'get', resource: 'nodes', name: node }, () =>
-      getText(kube.config, `/api/v1/nodes/${encodeURIComponent(node)}`)));
+    const { readNode } = await import('../../shared/pods/read-objects.js');
+    const { listShape, objectShape } = await import('../../shared/kube/api-shapes.js');
+    const nodeObject = await readNode(kube, node);
     // Both optional: a view-only user may not read kubeadm-config, and not every cluster runs kubeadm.
-    const optional = (apiPath: string, query = {}) => getText(kube.config, apiPath, query).then((t) => JSON.parse(t), () => undefined);
+    const optional = <T>(resource: string, apiPath: string, shape: Shape<T>, query = {}) =>
+      kube.getJson({ verb: 'get', resource }, apiPath, shape, query).catch(() => undefined);
     const [kubeadmConfig, controllerManagers] = await Promise.all([
-      optional('/api/v1/namespaces/kube-system/configmaps/kubeadm-config'),
-      optional('/api/v1/namespaces/kube-system/pods', { labelSelector: 'component=kube-controller-manager' }),
+      optional('configmaps', '/api/v1/namespaces/kube-system/configmaps/kubeadm-config', objectShape<{ data?: { ClusterConfiguration?: string } }>('config map')),
+      optional('pods', '/api/v1/namespaces/kube-system/pods', listShape<V1Pod>('pod'), { labelSelector: 'component=kube-controller-manager' }),
     ]);
     clusterCidr = clusterPodCidr({
       kubeadmClusterConfiguration: kubeadmConfig?.data?.ClusterConfiguration,

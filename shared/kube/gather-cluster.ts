@@ -2,6 +2,7 @@ import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kube
 import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
+import { listShape, objectShape } from './api-shapes.js';
 import type { KubeSession } from './kube-client.js';
 import { getText, type Query } from './raw-get.js';
 import { slimEvent, slimNode, slimPod } from './slim-objects.js';
@@ -15,10 +16,10 @@ export interface GatherOptions {
   onStep?: (step: string) => void;
 }
 
-interface ListPage<T> {
-  items?: T[];
-  metadata?: { continue?: string };
-}
+/** A server that always answers with a continue token must not keep us listing forever. */
+export const maxListPages = 2_000;
+/** Beyond this many objects in one list the answer is not a cluster we can diagnose in memory. */
+export const maxListItems = 2_000_000;
 
 /** Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal. */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
@@ -27,12 +28,18 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
 
   const listAll = async <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> => {
     const items: T[] = [];
+    const seenTokens = new Set<string>();
     let next: string | undefined;
+    let pages = 0;
     do {
-      const page = await kube.call(action, async () =>
-        JSON.parse(await getText(kube.config, apiPath, { ...query, limit: pageSize, continue: next })) as ListPage<T>);
-      for (const item of page.items ?? []) items.push(slim(item));
+      const page = await kube.getJson(action, apiPath, listShape<T>(action.resource), { ...query, limit: pageSize, continue: next });
+      for (const item of page.items) items.push(slim(item));
       next = page.metadata?.continue || undefined;
+      pages++;
+      if (next !== undefined && seenTokens.has(next)) throw new KubeApiError(`the API server at ${kube.server} repeated a continue token while listing ${action.resource}: the list never ends`, undefined);
+      if (next !== undefined) seenTokens.add(next);
+      if (pages >= maxListPages && next) throw new KubeApiError(`listing ${action.resource} did not end after ${maxListPages} pages of ${pageSize}; giving up`, undefined, 'is the API server answering with a continue token forever?');
+      if (items.length > maxListItems) throw new KubeApiError(`listing ${action.resource} returned more than ${maxListItems} objects; giving up`, undefined);
     } while (next);
     return items;
   };
@@ -67,7 +74,7 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   for (const name of ['kubeadm-config', 'kube-proxy']) {
     const action: ApiAction = { verb: 'get', resource: 'configmaps', namespace: 'kube-system', name };
     const configMap = await tolerant(`configmap kube-system/${name}`, () =>
-      kube.call(action, async () => JSON.parse(await getText(kube.config, `/api/v1/namespaces/kube-system/configmaps/${name}`)) as V1ConfigMap), undefined, true);
+      kube.getJson(action, `/api/v1/namespaces/kube-system/configmaps/${name}`, objectShape<V1ConfigMap>('config map')), undefined, true);
     if (configMap) snapshot.configMaps.push(configMap);
   }
 
@@ -78,8 +85,8 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
     for (const container of pod.spec?.containers ?? []) {
       const action: ApiAction = { verb: 'get', resource: 'pods/log', namespace, name };
       const log = await tolerant(`logs of pod ${namespace}/${name} container ${container.name}`, () =>
-        kube.call(action, () => getText(kube.config, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`,
-          { container: container.name, tailLines: logTailLines })), undefined);
+        kube.call(action, (signal) => getText(kube.config, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`,
+          { container: container.name, tailLines: logTailLines }, signal)), undefined);
       if (log !== undefined) snapshot.podLogs[podLogKey(namespace, name, container.name)] = log;
     }
   }
