@@ -7,6 +7,7 @@ export interface NetcheckArgs extends CommonArgs, SshArgs {
   output: OutputFormat;
   dump?: string;
   saveBundle?: string;
+  force: boolean;
   ssh: boolean;
   wait: boolean;
   timeout?: string;
@@ -27,6 +28,7 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
     .option('dump', { type: 'string', describe: 'Read a `kubectl cluster-info dump --output-directory` folder instead of the live cluster' })
     .option('ssh', { type: 'boolean', default: false, describe: 'Also collect facts from every node over SSH' })
     .option('save-bundle', { type: 'string', describe: 'Write what was collected to DIR, in the layout --dump reads' })
+    .option('force', { type: 'boolean', default: false, describe: 'With --save-bundle: replace an earlier bundle in DIR completely' })
     .option('wait', { type: 'boolean', default: false, describe: 'Watch until the container network is ready' })
     .option('timeout', { type: 'string', describe: 'With --wait: give up after this long (default: 5m)' })
     .option('service', { type: 'string', describe: 'With iptables: trace NS/NAME through KUBE-SERVICES to its endpoints' })

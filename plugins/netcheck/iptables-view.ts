@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
@@ -6,6 +5,7 @@ import { parseIptablesSave, rulesMentioningCidr, summarizeByOwner, type Iptables
 import { traceService, type ServiceTrace } from '../../shared/net/iptables-trace.js';
 import { clusterPodCidr, type ClusterPodCidr } from '../../shared/diagnose/cluster-cidr.js';
 import type { NetcheckArgs } from './command.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
 import type { Shape } from '../../shared/kube/kube-client.js';
 import type { V1Pod } from '@kubernetes/client-node';
 
@@ -62,9 +62,13 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
   let text: string;
   let clusterCidr: ClusterPodCidr | undefined;
   if (args.dump) {
-    const file = path.join(args.dump, 'nodes', node, 'iptables-save.txt');
-    if (!fs.existsSync(file)) throw new PluginError(`no iptables-save.txt for node ${node} in ${args.dump}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
-    text = fs.readFileSync(file, 'utf8');
+    const { nodeFactsDir, legacyNodeFactsDir } = await import('../../shared/snapshot/dump-layout.js');
+    const { readBoundedText, maxTextFileBytes } = await import('../../shared/snapshot/bounded-read.js');
+    const candidates = [nodeFactsDir, legacyNodeFactsDir].map((facts) => path.join(args.dump!, facts, node, 'iptables-save.txt'));
+    let found: string | undefined;
+    for (const file of candidates) if (found === undefined) found = await readBoundedText(file, maxTextFileBytes);
+    if (found === undefined) throw new PluginError(`no iptables-save.txt for node ${escapeControl(node)} in ${args.dump}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
+    text = found;
     const { readDump } = await import('../../shared/snapshot/read-dump.js');
     const { ClusterView } = await import('../../shared/diagnose/cluster-view.js');
     // A bundle without the cluster's objects still has the node's rules: fall back to the default CIDR.

@@ -55,11 +55,13 @@ export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
   const progress = await startProgress(io, 'reading the cluster');
   try {
     if (args.wait) return await waitUntilReady(args, io, progress);
+    const bundle = args.saveBundle ? await import('../../shared/snapshot/write-bundle.js') : undefined;
+    // Before reading the cluster: a target we would refuse should not cost a whole collection first.
+    if (bundle) await bundle.checkBundleTarget(args.saveBundle!, { force: args.force });
     const snapshot = await collect(args, io, progress);
-    if (args.saveBundle) {
-      const { writeBundle } = await import('../../shared/snapshot/write-bundle.js');
+    if (bundle) {
       progress.step(`writing ${args.saveBundle}`);
-      await writeBundle(snapshot, args.saveBundle);
+      await bundle.writeBundle(snapshot, args.saveBundle!, { force: args.force });
     }
     const diagnosis = diagnose(snapshot);
     progress.stop();

@@ -32,6 +32,7 @@ export function validateNetcheckArgs(args: NetcheckArgs, env: NodeJS.ProcessEnv)
   checkConflict('--dump', given.dump, '--wait', given.wait, '--dump reads a folder');
   checkConflict('--wait', given.wait, '--save-bundle', given.saveBundle, 'save a bundle after the network is ready, in a second run');
   checkRequires('--timeout', given.timeout, '--wait', given.wait);
+  checkRequires('--force', args.force === true, '--save-bundle', given.saveBundle);
   checkDuration('--timeout', args.timeout);
   sshOptionsFromArgs(args, env);
 }
