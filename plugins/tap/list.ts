@@ -3,7 +3,7 @@ import type { Io } from '../../shared/cli/io.js';
 import { escapeControl } from '../../shared/cli/safe-text.js';
 import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
-import { listShape } from '../../shared/kube/api-shapes.js';
+import { listAll } from '../../shared/kube/list-all.js';
 import { runReverts } from '../../shared/plan/execute-plan.js';
 import type { NodeShellPool } from '../../shared/ssh/node-shell-pool.js';
 import { forEachNode } from '../../shared/ssh/probe-nodes.js';
@@ -28,7 +28,7 @@ export function tapsInLinks(node: string, linkJson: string): FoundTap[] {
 /** --list and --delete: every node is asked over SSH; unreachable ones are reported, not fatal. */
 /** Reads only; with --delete it changes the nodes unless `mode.dryRun`, which prints the commands instead. */
 export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShellPool, io: Io, mode: { dryRun: boolean }): Promise<number> {
-  const nodes = (await kube.getJson({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', listShape<V1Node>('node'))).items;
+  const nodes = await listAll<V1Node>(kube, { verb: 'list', resource: 'nodes' }, '/api/v1/nodes');
   const outcomes = await forEachNode(nodes, 8, async (node) => {
     const shell = await pool.shell(node);
     return { shell, taps: tapsInLinks(shell.node, await shell.run(['ip', '-j', '-d', 'link', 'show', 'type', 'vxlan'], { sudo: true })) };

@@ -10,6 +10,7 @@ export function objectShape<T>(kind: string): Shape<T> {
   return (value) => {
     if (!isRecord(value)) return `expected a ${kind} object, got ${describe(value)}`;
     if (!isRecord(value.metadata)) return `the ${kind} has no metadata object`;
+    if (typeof value.metadata.name !== 'string' || value.metadata.name === '') return `the ${kind} has no metadata.name`;
     return undefined;
   };
 }

@@ -2,7 +2,8 @@ import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kube
 import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
-import { listShape, objectShape } from './api-shapes.js';
+import { objectShape } from './api-shapes.js';
+import { listAll as listAllPages } from './list-all.js';
 import type { KubeSession } from './kube-client.js';
 import { getText, type Query } from './raw-get.js';
 import { slimEvent, slimNode, slimPod } from './slim-objects.js';
@@ -16,33 +17,14 @@ export interface GatherOptions {
   onStep?: (step: string) => void;
 }
 
-/** A server that always answers with a continue token must not keep us listing forever. */
-export const maxListPages = 2_000;
-/** Beyond this many objects in one list the answer is not a cluster we can diagnose in memory. */
-export const maxListItems = 2_000_000;
 
 /** Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal. */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
   const { pageSize = 500, logTailLines = 100, maxCniLogPods = 6, onStep = () => {} } = options;
   const snapshot = emptySnapshot();
 
-  const listAll = async <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> => {
-    const items: T[] = [];
-    const seenTokens = new Set<string>();
-    let next: string | undefined;
-    let pages = 0;
-    do {
-      const page = await kube.getJson(action, apiPath, listShape<T>(action.resource), { ...query, limit: pageSize, continue: next });
-      for (const item of page.items) items.push(slim(item));
-      next = page.metadata?.continue || undefined;
-      pages++;
-      if (next !== undefined && seenTokens.has(next)) throw new KubeApiError(`the API server at ${kube.server} repeated a continue token while listing ${action.resource}: the list never ends`, undefined);
-      if (next !== undefined) seenTokens.add(next);
-      if (pages >= maxListPages && next) throw new KubeApiError(`listing ${action.resource} did not end after ${maxListPages} pages of ${pageSize}; giving up`, undefined, 'is the API server answering with a continue token forever?');
-      if (items.length > maxListItems) throw new KubeApiError(`listing ${action.resource} returned more than ${maxListItems} objects; giving up`, undefined);
-    } while (next);
-    return items;
-  };
+  const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
+    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim });
 
   /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note. */
   const tolerant = async <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
