@@ -6,6 +6,7 @@ import { traceService, type ServiceTrace } from '../../shared/net/iptables-trace
 import { clusterPodCidr, type ClusterPodCidr } from '../../shared/diagnose/cluster-cidr.js';
 import type { NetcheckArgs } from './command.js';
 import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
 import type { Shape } from '../../shared/kube/kube-client.js';
 import type { V1Pod } from '@kubernetes/client-node';
 
@@ -100,6 +101,6 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
     }
   }
   const view = buildIptablesView(node, parseIptablesSave(text), clusterCidr, args.service);
-  io.out.write(args.output === 'json' ? `${JSON.stringify(view, null, 2)}\n` : args.output === 'yaml' ? (await import('js-yaml')).dump(view) : renderIptablesView(view));
+  await writeOutput(io, args.output, view, renderIptablesView);
   return view.service && !view.service.complete ? 1 : 0;
 }

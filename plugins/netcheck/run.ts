@@ -1,7 +1,9 @@
 import { ExitCode } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { startProgress, type Progress } from '../../shared/cli/spinner.js';
-import { diagnose, renderJson, renderText, renderYaml, type Diagnosis } from '../../shared/diagnose/index.js';
+import { diagnose, renderText, type Diagnosis } from '../../shared/diagnose/index.js';
+import { toReport } from '../../shared/diagnose/render.js';
+import { writeOutput } from '../../shared/cli/output.js';
 import { parseDuration } from '../../shared/kube/kube-options.js';
 import type { ClusterSnapshot } from '../../shared/snapshot/types.js';
 import type { NetcheckArgs } from './command.js';
@@ -34,10 +36,9 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
   return snapshot;
 }
 
-export function renderDiagnosis(diagnosis: Diagnosis, args: Pick<NetcheckArgs, 'output'>, io: Io): string {
-  if (args.output === 'json') return renderJson(diagnosis);
-  if (args.output === 'yaml') return renderYaml(diagnosis);
-  return renderText(diagnosis, { color: io.color });
+/** Text, json or yaml through the one output writer: data from the cluster is escaped in text. */
+export async function writeDiagnosis(diagnosis: Diagnosis, args: Pick<NetcheckArgs, 'output'>, io: Io): Promise<void> {
+  await writeOutput(io, args.output, diagnosis, (safe) => renderText(safe, { color: io.color }), toReport);
 }
 
 function exitCodeOf(diagnosis: Diagnosis): number {
@@ -66,7 +67,7 @@ export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
     const diagnosis = diagnose(snapshot);
     progress.stop();
     if (args.saveBundle) io.err.write(`bundle written to ${args.saveBundle} (read it with: kubectl netcheck --dump ${args.saveBundle})\n`);
-    io.out.write(renderDiagnosis(diagnosis, args, io));
+    await writeDiagnosis(diagnosis, args, io);
     return exitCodeOf(diagnosis);
   } finally {
     progress.stop();
@@ -88,7 +89,7 @@ async function waitUntilReady(args: NetcheckArgs, io: Io, progress: Progress): P
     if (ready || Date.now() + waitPollMs > deadline) {
       progress.stop();
       if (!ready) io.err.write(`timed out after ${timeout}; the last verdict:\n`);
-      io.out.write(renderDiagnosis(diagnosis, args, io));
+      await writeDiagnosis(diagnosis, args, io);
       return ready ? ExitCode.ok : ExitCode.problemsFound;
     }
     await new Promise((resolve) => setTimeout(resolve, waitPollMs));

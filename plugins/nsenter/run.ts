@@ -1,4 +1,3 @@
-import yaml from 'js-yaml';
 import type { Io } from '../../shared/cli/io.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
 import { renderInterfaceMap } from '../../shared/net/interface-map.js';
@@ -11,6 +10,7 @@ import { nsenterArgv } from '../../shared/runtime/nsenter-argv.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
 import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
 import { signalExitCode } from '../../shared/ssh/exit-status.js';
 import type { NsenterArgs } from './command.js';
 
@@ -43,7 +43,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
     if (args.ifaces) {
       const map = await readPodInterfaceMap(shell, pid);
       const doc = { pod: picked.pod, node: node.metadata?.name, pid, ...map };
-      io.out.write(args.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : args.output === 'yaml' ? yaml.dump(doc) : `${renderInterfaceMap(map).trimEnd()}\n`);
+      await writeOutput(io, args.output, doc, (safe) => `${renderInterfaceMap(safe).trimEnd()}\n`);
       return 0;
     }
     const stdinIsTerminal = process.stdin.isTTY === true;

@@ -1,6 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Io } from '../../shared/cli/io.js';
 import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
 import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
 import { listAll } from '../../shared/kube/list-all.js';
@@ -56,11 +57,7 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
     return failed > 0 ? 1 : 0;
   }
   const rows = found.map((t) => ({ node: t.node, ifname: t.ifname, ...t.label }));
-  if (args.output === 'json') io.out.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (args.output === 'yaml') io.out.write((await import('js-yaml')).dump(rows));
-  else {
-    io.out.write(`${['NODE', 'DEVICE', 'POD', 'ROLE', 'PEER', 'VETH'].join('\t')}\n`);
-    for (const r of rows) io.out.write(`${[r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'].map((cell) => escapeControl(String(cell))).join('\t')}\n`);
-  }
+  await writeOutput(io, args.output, rows, (safe) => [['NODE', 'DEVICE', 'POD', 'ROLE', 'PEER', 'VETH'], ...safe.map((r) => [r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'])]
+    .map((cells) => `${cells.map((cell) => escapeControl(String(cell))).join('\t')}\n`).join(''));
   return failed > 0 ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-import { asPluginError, ExitCode, UsageError } from './errors.js';
+import { asPluginError, ExitCode, PluginError, UsageError } from './errors.js';
 import { paint, processIo, type Io } from './io.js';
 
 /** What each plugin supplies: a parser (yargs only), a validator (pure) and a runner. */
@@ -24,11 +24,15 @@ export function lazyPlugin<A>(name: string, usage: string, parse: Plugin<A>['par
 
 /** The only place that prints errors and decides the exit code. */
 export async function runPlugin<A>(plugin: Plugin<A>, argv: string[], io: Io = processIo(argv.includes('--no-color'))): Promise<number> {
+  const outputFailure = watchOutput(io);
   try {
     const args = await plugin.parse(argv);
     if (args === undefined) return ExitCode.ok;
     plugin.validate?.(args, io.env);
-    return await plugin.run(args, io);
+    const code = await Promise.race([plugin.run(args, io), outputFailure.promise]);
+    // The result is only delivered once it is written: a full disk or a closed pipe shows up here.
+    await Promise.race([flushed(io), outputFailure.promise]);
+    return code;
   } catch (thrown) {
     const error = asPluginError(thrown);
     io.err.write(`${paint(io, 'red', 'error:')} ${error.message}\n`);
@@ -42,5 +46,29 @@ export async function runPlugin<A>(plugin: Plugin<A>, argv: string[], io: Io = p
       }
     }
     return error.exitCode;
+  } finally {
+    outputFailure.dispose();
   }
+}
+
+function flushed(io: Io): Promise<void> {
+  return new Promise((resolve, reject) => {
+    io.out.write('', (error) => (error ? reject(new PluginError(`cannot write the output: ${(error as NodeJS.ErrnoException).code === 'EPIPE' ? 'the reading end of the pipe was closed' : error.message}`, ExitCode.couldNotCheck)) : resolve()));
+  });
+}
+
+/**
+ * stdout closed under us (`| head`: EPIPE) or a full disk (ENOSPC): the run ends with one line
+ * naming it, instead of an unhandled stream error and a stack trace.
+ */
+function watchOutput(io: Io): { promise: Promise<never>; dispose: () => void } {
+  let onError: (error: NodeJS.ErrnoException) => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onError = (error) => reject(new PluginError(`cannot write the output: ${error.code === 'EPIPE' ? 'the reading end of the pipe was closed' : error.message}`,
+      ExitCode.couldNotCheck));
+  });
+  promise.catch(() => undefined);
+  io.out.on('error', onError);
+  // Later errors (after we are done) are ignored: the run is already over.
+  return { promise, dispose: () => { io.out.off('error', onError); io.out.on('error', () => undefined); } };
 }

@@ -22,3 +22,18 @@ export function escapeControlPerLine(text: string): string {
 export function shown(text: string, max = 80): string {
   return escapeControl(text.length > max ? `${text.slice(0, max)}...` : text);
 }
+
+/**
+ * A copy of plain data (what a text renderer prints) with every string escaped by escapeControl:
+ * renderers then put only their own line breaks and colours on the terminal. Linear in the data.
+ */
+export function escapeDeep<T>(value: T): T {
+  if (typeof value === 'string') return escapeControl(value) as T;
+  if (Array.isArray(value)) return value.map((item) => escapeDeep(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[escapeControl(key)] = escapeDeep(item);
+    return copy as T;
+  }
+  return value;
+}
