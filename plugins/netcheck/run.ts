@@ -45,7 +45,9 @@ function exitCodeOf(diagnosis: Diagnosis): number {
   // Neither nodes nor pods readable: the verdict rests on nothing.
   const unread = new Set(diagnosis.unreadable.map((u) => u.what));
   if (unread.has('nodes') && unread.has('pods (all namespaces)')) return ExitCode.couldNotCheck;
-  return diagnosis.hostNetwork.status === 'OK' && diagnosis.containerNetwork.status === 'OK' ? ExitCode.ok : ExitCode.problemsFound;
+  // Data that was read but is unknown or contradictory (shared/snapshot/data-problems.ts) is never an all-clear.
+  const untrusted = diagnosis.unreadable.some((u) => u.kind === 'data');
+  return diagnosis.hostNetwork.status === 'OK' && diagnosis.containerNetwork.status === 'OK' && !untrusted ? ExitCode.ok : ExitCode.problemsFound;
 }
 
 export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {

@@ -1,5 +1,7 @@
 import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
+import { capLineLength } from '../snapshot/bounded-read.js';
+import { findDataProblems } from '../snapshot/data-problems.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
 import { objectShape } from './api-shapes.js';
@@ -69,9 +71,10 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
       const log = await tolerant(`logs of pod ${namespace}/${name} container ${container.name}`, () =>
         kube.call(action, (signal) => getText(kube.config, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`,
           { container: container.name, tailLines: logTailLines }, signal)), undefined);
-      if (log !== undefined) snapshot.podLogs[podLogKey(namespace, name, container.name)] = log;
+      if (log !== undefined) snapshot.podLogs[podLogKey(namespace, name, container.name)] = capLineLength(log);
     }
   }
+  for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }
 

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { ExitCode, PluginError } from '../cli/errors.js';
+import { findDataProblems } from './data-problems.js';
 import { capLineLength, maxJsonFileBytes, maxTextFileBytes, readBoundedText } from './bounded-read.js';
 import {
   cniNetDDir,
@@ -59,9 +60,10 @@ export async function readDump(dir: string): Promise<ClusterSnapshot> {
     if (!Array.isArray(unreadable)) throw wrongShape(unreadablePath, 'a list of {what, reason}');
     for (const u of unreadable) {
       if (!isRecord(u) || typeof u.what !== 'string' || typeof u.reason !== 'string') throw wrongShape(unreadablePath, 'a list of {what, reason}');
-      snapshot.unreadable.push({ what: u.what, reason: u.reason });
+      snapshot.unreadable.push({ what: u.what, reason: u.reason, ...(u.kind === 'data' && { kind: 'data' as const }) });
     }
   }
+  for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }
 
@@ -140,7 +142,7 @@ function namedItems(list: unknown, file: string, kind: string, unreadable: Unrea
     if (isRecord(metadata) && typeof metadata.name === 'string' && metadata.name !== '') named.push(item);
     else nameless++;
   }
-  if (nameless > 0) unreadable.push({ what: `${nameless} ${kind} object(s) in ${file}`, reason: 'not an object with metadata.name; left out of the diagnosis' });
+  if (nameless > 0) unreadable.push({ what: `${nameless} ${kind} object(s) in ${file}`, reason: 'not an object with metadata.name; left out of the diagnosis', kind: 'data' });
   return named;
 }
 
