@@ -64,7 +64,7 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
   let clusterCidr: ClusterPodCidr | undefined;
   if (args.dump) {
     const { nodeFactsDir, legacyNodeFactsDir } = await import('../../shared/snapshot/dump-layout.js');
-    const { readBoundedText, maxTextFileBytes } = await import('../../shared/snapshot/bounded-read.js');
+    const { readBoundedText, maxTextFileBytes } = await import('../../shared/files/bounded-read.js');
     const candidates = [nodeFactsDir, legacyNodeFactsDir].map((facts) => path.join(args.dump!, facts, node, 'iptables-save.txt'));
     let found: string | undefined;
     for (const file of candidates) if (found === undefined) found = await readBoundedText(file, maxTextFileBytes);

@@ -28,7 +28,7 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
     try {
       const { nodeFacts, unreadable } = await gatherAllNodeFacts(snapshot.nodes, pool);
       snapshot.nodeFacts = nodeFacts;
-      snapshot.unreadable.push(...unreadable);
+      for (const u of unreadable) snapshot.unreadable.push(u);
     } finally {
       await pool.closeAll();
     }

@@ -1,5 +1,6 @@
 import { asPluginError, ExitCode, PluginError, UsageError } from './errors.js';
 import { paint, processIo, type Io } from './io.js';
+import { escapeControl } from './safe-text.js';
 
 /** What each plugin supplies: a parser (yargs only), a validator (pure) and a runner. */
 export interface Plugin<A> {
@@ -35,8 +36,9 @@ export async function runPlugin<A>(plugin: Plugin<A>, argv: string[], io: Io = p
     return code;
   } catch (thrown) {
     const error = asPluginError(thrown);
-    io.err.write(`${paint(io, 'red', 'error:')} ${error.message}\n`);
-    if (error.hint) io.err.write(`hint: ${error.hint}\n`);
+    // One line each, whatever the message carries (names from the cluster, a parser's multi-line excerpt).
+    io.err.write(`${paint(io, 'red', 'error:')} ${escapeControl(error.message.trimEnd())}\n`);
+    if (error.hint) io.err.write(`hint: ${escapeControl(error.hint.trimEnd())}\n`);
     if (error instanceof UsageError) {
       io.err.write(`Usage: ${plugin.usage}\nSee 'kubectl ${plugin.name} --help' for more.\n`);
     }

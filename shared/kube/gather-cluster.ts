@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
-import { capLineLength } from '../snapshot/bounded-read.js';
+import { capLineLength } from '../files/bounded-read.js';
 import { findDataProblems } from '../snapshot/data-problems.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';

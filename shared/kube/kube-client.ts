@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { PluginError, ExitCode, UsageError } from '../cli/errors.js';
 import { humanizeApiError, KubeApiError, type ApiAction } from './api-errors.js';
 import { getText, type Query } from './raw-get.js';
+import { maxConfigFileBytes, readBoundedFileSync } from '../files/bounded-read.js';
 import { parseDuration, type KubeFlags } from './kube-options.js';
 import { resolveKubeconfigSource } from './kubeconfig-sources.js';
 
@@ -42,6 +43,8 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
   }
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
+  // A kubeconfig (and the files it names) is small: /dev/zero, a FIFO or a huge file is refused, not read.
+  if (source.kind === 'files') for (const file of source.files) checkSmallFile(file, 'kubeconfig');
   try {
     if (source.kind === 'in-cluster') {
       config.loadFromCluster();
@@ -55,7 +58,8 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
     }
   } catch (error) {
     const where = source.kind === 'files' ? source.files.join(', ') : 'the in-cluster service account';
-    throw new PluginError(`cannot load kubeconfig from ${where}: ${(error as Error).message}`, ExitCode.couldNotCheck,
+    // The loader's first line only: YAML errors quote the file, and a kubeconfig holds secrets.
+    throw new PluginError(`cannot load kubeconfig from ${where}: ${(error as Error).message.split('\n')[0]}`, ExitCode.couldNotCheck,
       'check that the file is a valid kubeconfig (kubectl config view)', { cause: error });
   }
   if (flags.context) {
@@ -70,6 +74,10 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
   if (!cluster) {
     throw new PluginError('the kubeconfig has no current context with a cluster', ExitCode.couldNotCheck,
       'pick one with --context or: kubectl config use-context NAME');
+  }
+  const currentUser = config.getCurrentUser();
+  for (const [file, what] of [[cluster.caFile, 'certificate-authority'], [currentUser?.certFile, 'client-certificate'], [currentUser?.keyFile, 'client-key']] as const) {
+    if (file) checkSmallFile(file, `the kubeconfig's ${what}`);
   }
   const contextObject = config.getContextObject(config.getCurrentContext());
   const user = config.getCurrentUser()?.name;
@@ -117,5 +125,15 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
     } finally {
       if (timer) clearTimeout(timer);
     }
+  }
+}
+
+function checkSmallFile(file: string, what: string): void {
+  try {
+    readBoundedFileSync(file, maxConfigFileBytes);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && what === 'kubeconfig') return; // reported as "no kubeconfig" by the loader
+    const reason = error instanceof PluginError ? error.message : (error as Error).message;
+    throw new PluginError(`cannot use ${what} ${file}: ${reason}`, ExitCode.couldNotCheck, 'check the path in your kubeconfig (kubectl config view)', { cause: error });
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { ExitCode, PluginError } from '../cli/errors.js';
 import { findDataProblems } from './data-problems.js';
-import { capLineLength, maxJsonFileBytes, maxTextFileBytes, readBoundedText } from './bounded-read.js';
+import { capLineLength, maxJsonFileBytes, maxTextFileBytes, readBoundedText } from '../files/bounded-read.js';
 import {
   cniNetDDir,
   flannelSubnetEnvAbsentFile,

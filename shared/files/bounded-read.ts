@@ -1,5 +1,5 @@
 import { open, lstat } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ExitCode, PluginError } from '../cli/errors.js';
 
 // Reads of files from outside (dumps, keys, configs): stat first, refuse what is not a regular file
@@ -91,4 +91,39 @@ export function capLineLength(text: string, max = maxLineChars): string {
   }
   out = parts.join('\n');
   return out;
+}
+
+/** Small config and key files (ssh keys, ssh configs, kubeconfigs, CA files): none is anywhere near this. */
+export const maxConfigFileBytes = 4 * 1024 * 1024;
+
+/**
+ * Synchronous twin of readBoundedText for config and key files read while setting up a connection:
+ * a regular file of at most `limit` bytes, else an Error saying which (the caller words the PluginError).
+ * Throws the fs error (ENOENT...) unchanged otherwise.
+ */
+export function readBoundedFileSync(file: string, limit = maxConfigFileBytes): Buffer {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new NotARegularFileError(file);
+    if (info.size > limit) throw new FileTooLargeError(file, info.size, limit);
+    const buffer = Buffer.alloc(Math.min(info.size, limit) + 1);
+    let filled = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (read === 0) break;
+      filled += read;
+      if (filled >= buffer.length) throw new FileTooLargeError(file, filled, limit);
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class NotARegularFileError extends PluginError {
+  constructor(file: string) {
+    super(`${file} is not a regular file`, ExitCode.couldNotCheck);
+    this.name = 'NotARegularFileError';
+  }
 }
