@@ -1,4 +1,6 @@
-import { ExitCode } from '../../shared/cli/errors.js';
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
+import { KubeApiError } from '../../shared/kube/api-errors.js';
+import { defaultRequestTimeoutMs } from '../../shared/kube/kube-client.js';
 import type { Io } from '../../shared/cli/io.js';
 import { startProgress, type Progress } from '../../shared/cli/spinner.js';
 import { diagnose, renderText, type Diagnosis } from '../../shared/diagnose/index.js';
@@ -83,8 +85,23 @@ async function waitUntilReady(args: NetcheckArgs, io: Io, progress: Progress): P
   const timeout = args.timeout ?? defaultWaitTimeout;
   const timeoutMs = parseDuration(timeout)!; // checked by validateNetcheckArgs
   const deadline = Date.now() + timeoutMs;
+  // No single request may outlive the whole wait.
+  const requestMs = args.requestTimeout === undefined ? Math.min(defaultRequestTimeoutMs, timeoutMs) : parseDuration(args.requestTimeout)!;
+  const perRound: NetcheckArgs = { ...args, requestTimeout: `${Math.max(1, Math.min(requestMs || timeoutMs, timeoutMs))}ms` };
   for (;;) {
-    const diagnosis = diagnose(await collect(args, io, progress));
+    let diagnosis: Diagnosis | undefined;
+    try {
+      diagnosis = diagnose(await collect(perRound, io, progress));
+    } catch (error) {
+      // The API server not answering yet (refused, timing out, 5xx) is what --wait waits through.
+      if (!(error instanceof KubeApiError)) throw error;
+      if (Date.now() + waitPollMs > deadline) {
+        throw new PluginError(`gave up after ${timeout}: ${error.message}`, ExitCode.couldNotCheck, error.hint, { cause: error });
+      }
+      progress.step(`cannot check yet (${error.message}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, waitPollMs));
+      continue;
+    }
     const ready = exitCodeOf(diagnosis) === ExitCode.ok;
     const top = diagnosis.findings[0]?.code;
     progress.step(`container network: ${diagnosis.containerNetwork.step}${top ? ` (${top})` : ''}; waiting`);

@@ -210,3 +210,30 @@ describe('signals, closed pipes and full disks', () => {
     if (/exit=3/.test(stderr)) expect(stderr).toMatch(/^error: cannot write the output: the reading end of the pipe was closed\n/);
   }, 40_000);
 });
+
+describe('--wait and deadlines', () => {
+  it('--wait does not give up at the first refused connection: it retries until --timeout, then exits 3', async () => {
+    const run = await runBadInput('kubectl-netcheck', ['--wait', '--timeout', '8s'], {
+      setUp: (_work, home) => fs.writeFileSync(path.join(home, 'kc'), kubeconfigText({ server: closedPort, 'insecure-skip-tls-verify': true })),
+      env: (_work, home) => ({ KUBECONFIG: path.join(home, 'kc') }),
+      hangGuardMs: 40_000,
+    });
+    expectCleanFailure(run, { code: 3, says: /gave up after 8s: cannot reach the API server/ });
+    expect(run.ms).toBeGreaterThanOrEqual(4_000);
+  }, 60_000);
+
+  it('--wait against a silent server ends within its --timeout, requests included', async () => {
+    const server = new FakeApiServer(() => ({ hang: true }));
+    const url = await server.start();
+    try {
+      const run = await runBadInput('kubectl-netcheck', ['--wait', '--timeout', '6s'], {
+        setUp: (_work, home) => { server.kubeconfig(home, url); },
+        env: (_work, home) => ({ KUBECONFIG: path.join(home, 'kubeconfig') }),
+        hangGuardMs: 40_000,
+      });
+      expectCleanFailure(run, { code: 3, says: /gave up after 6s: timed out talking to the API server/ });
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
