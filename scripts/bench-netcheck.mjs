@@ -6,7 +6,7 @@
 //   thousand events): `kubectl netcheck -o json` next to ONE unpaged raw list of all pods
 //   with the same credentials (curl, output discarded), and kubectl get pods -A -o json.
 //   Goal: netcheck <= 1.5x the raw list, <= 300 MiB. Needs root (the lab) and `npm run build`.
-//   node scripts/bench-netcheck.mjs [--runs 3] [--only dump|live] [--keep-scale] [--bin DIR] [--dump-dir DIR]
+//   node scripts/bench-netcheck.mjs [--runs 3] [--only dump|live] [--dump-only] [--dump-pods 200000] [--keep-scale] [--bin DIR] [--dump-dir DIR]
 //     [--compare-bin DIR]   also time the build in DIR (e.g. the previous release) in the same run
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ import { ensureBigDump } from './bench-dump.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const flag = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const runs = Number(flag('--runs', 3));
-const only = flag('--only', undefined);
+const only = flag('--only', process.argv.includes('--dump-only') ? 'dump' : undefined);
 const binDir = path.resolve(flag('--bin', path.join(root, 'dist', 'bin')));
 const compareBin = flag('--compare-bin', undefined);
 const lab = (...args) => execFileSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -72,7 +72,7 @@ delete env.NODE_EXTRA_CA_CERTS;
 if (only !== 'live') {
   const dumpDir = path.resolve(flag('--dump-dir', path.join(os.tmpdir(), 'netcheck-bench-dump-200k')));
   console.error(`writing (or reusing) the 200,000-pod dump in ${dumpDir} ...`);
-  const layout = JSON.parse(ensureBigDump(dumpDir));
+  const layout = JSON.parse(ensureBigDump(dumpDir, { pods: Number(flag('--dump-pods', 200_000)) }));
   const results = [];
   const compared = [];
   for (let i = 0; i < runs; i++) {

@@ -31,6 +31,7 @@ export class ClusterView {
       this.podsByKey.set(podKey(pod), pod);
       const node = pod.spec?.nodeName;
       if (!node) continue;
+      // Appended in place: copying the node's list per pod made grouping quadratic (all pods on one node).
       const onNode = this.podsByNode.get(node);
       if (onNode) onNode.push(pod);
       else this.podsByNode.set(node, [pod]);

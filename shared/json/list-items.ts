@@ -17,6 +17,8 @@
  * the item is scanned byte by byte.
  */
 const closingBraceComma = Buffer.from('},');
+/** One item, or the list outside its items, larger than this is refused: what is held stays bounded (etcd caps objects at 1.5 MiB). */
+const maxHeldBytes = 64 * 1024 * 1024;
 /** Bytes gathered before a scan. */
 const defaultScanBytes = 512 * 1024;
 /** Items longer than this are scanned byte by byte (a failed search costs its length). */
@@ -48,6 +50,8 @@ export class ListItemSplitter {
   private restParts: Buffer[] = [];
   private itemCount = 0;
   private guessMisses = 0;
+  private itemBytes = 0;
+  private restBytes = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
@@ -173,8 +177,16 @@ export class ListItemSplitter {
       }
       i++;
     }
-    if (itemOpen) this.itemParts.push(chunk.subarray(itemStart));
-    if (restStart !== -1) this.restParts.push(Buffer.from(chunk.subarray(restStart)));
+    if (itemOpen) {
+      this.itemParts.push(chunk.subarray(itemStart));
+      this.itemBytes += n - itemStart;
+      if (this.itemBytes > maxHeldBytes) throw new RangeError(`an item of the list is larger than ${maxHeldBytes >> 20} MiB`);
+    }
+    if (restStart !== -1) {
+      this.restParts.push(Buffer.from(chunk.subarray(restStart)));
+      this.restBytes += n - restStart;
+      if (this.restBytes > maxHeldBytes) throw new RangeError(`the list holds more than ${maxHeldBytes >> 20} MiB outside its items`);
+    }
     if (keyStart !== -1) this.topLevelStringParts.push(Buffer.from(chunk.subarray(keyStart)));
     this.topLevelStringStart = keyStart;
     Object.assign(this, { depth, inString, escaped, inItems, itemOpen, itemIsScalar });
@@ -192,6 +204,7 @@ export class ListItemSplitter {
       ? chunk.toString('utf8', start, end)
       : Buffer.concat([...this.itemParts, chunk.subarray(start, end)]).toString('utf8');
     this.itemParts = [];
+    this.itemBytes = 0;
     this.itemCount++;
     this.onItem(JSON.parse(scalar ? text.trimEnd() : text));
   }

@@ -1,10 +1,13 @@
 import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
+import { capLineLength } from '../files/bounded-read.js';
+import { findDataProblems } from '../snapshot/data-problems.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
+import { objectShape } from './api-shapes.js';
+import { listAll as listAllPages } from './list-all.js';
 import type { KubeSession } from './kube-client.js';
-import { ListItemSplitter } from '../json/list-items.js';
-import { getStream, getText, type Query } from './raw-get.js';
+import { getText, type Query } from './raw-get.js';
 import { slimEvent, slimNode, slimPod } from './slim-objects.js';
 
 export interface GatherOptions {
@@ -19,40 +22,17 @@ export interface GatherOptions {
   onStep?: (step: string) => void;
 }
 
-interface ListPage<T> {
-  items?: T[];
-  metadata?: { continue?: string };
-}
-
 /**
  * Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal.
- * The lists are independent: they are requested at once and parsed while they arrive,
- * so the time is the API server's (about one list of all pods), not ours.
+ * The lists are independent: they are requested at once (from the watch cache, see listAll)
+ * and parsed while they arrive, so the time is the API server's, about one list of all pods.
  */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
   const { pageSize = 5000, logTailLines = 100, maxCniLogPods = 6, onStep = () => {} } = options;
   const snapshot = emptySnapshot();
 
-  const listAll = async <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> => {
-    const items: T[] = [];
-    // resourceVersion=0 lets the API server answer from its watch cache instead of
-    // reading etcd: several times faster and lighter for it, and as fresh as a
-    // diagnosis needs (the cache trails etcd by milliseconds). A 1.20 server then
-    // ignores limit and sends everything in one answer, which we parse as it streams;
-    // servers that page anyway are followed through their continue tokens.
-    let request: Query = { ...query, resourceVersion: '0', limit: pageSize };
-    for (;;) {
-      const splitter = new ListItemSplitter((item) =>
-        items.push(item !== null && typeof item === 'object' && !Array.isArray(item) ? slim(item as T) : item as T));
-      const rest = await kube.call(action, async () => {
-        await getStream(kube.config, apiPath, request, (chunk) => splitter.push(chunk));
-        return splitter.end() as ListPage<T> | null;
-      });
-      const next = rest?.metadata?.continue;
-      if (!next) return items;
-      request = { ...query, limit: pageSize, continue: next };
-    }
-  };
+  const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
+    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim });
 
   /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note. */
   const tolerant = async <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
@@ -72,9 +52,9 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   const readConfigMap = (name: string) => {
     const action: ApiAction = { verb: 'get', resource: 'configmaps', namespace: 'kube-system', name };
     return tolerant(`configmap kube-system/${name}`, () =>
-      kube.call(action, async () => JSON.parse(await getText(kube.config, `/api/v1/namespaces/kube-system/configmaps/${name}`)) as V1ConfigMap), undefined, true);
+      kube.getJson(action, `/api/v1/namespaces/kube-system/configmaps/${name}`, objectShape<V1ConfigMap>('config map')), undefined, true);
   };
-  onStep('listing nodes, pods, warning events, daemonsets; reading kubeadm-config and kube-proxy config maps');
+  onStep('listing nodes, pods, warning events and daemonsets; reading kubeadm-config and kube-proxy config maps');
   const [nodes, pods, events, daemonSets, ...configMaps] = await Promise.all([
     tolerant('nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []),
     tolerant('pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []),
@@ -85,7 +65,7 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
     readConfigMap('kubeadm-config'),
     readConfigMap('kube-proxy'),
   ]);
-  // Unreadable notes arrive in completion order: keep them in the order the reads are listed.
+  // Notes arrive in completion order: keep them in the order the reads are listed.
   snapshot.unreadable.sort((a, b) => readOrder(a.what) - readOrder(b.what));
   Object.assign(snapshot, { nodes, pods, events, daemonSets });
   for (const configMap of configMaps) if (configMap) snapshot.configMaps.push(configMap);
@@ -97,12 +77,13 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
     return (pod.spec?.containers ?? []).map(async (container) => {
       const action: ApiAction = { verb: 'get', resource: 'pods/log', namespace, name };
       const log = await tolerant(`logs of pod ${namespace}/${name} container ${container.name}`, () =>
-        kube.call(action, () => getText(kube.config, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`,
-          { container: container.name, tailLines: logTailLines })), undefined);
+        kube.call(action, (signal) => getText(kube.config, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`,
+          { container: container.name, tailLines: logTailLines }, signal)), undefined);
       return { key: podLogKey(namespace, name, container.name), log };
     });
   });
-  for (const { key, log } of await Promise.all(logReads)) if (log !== undefined) snapshot.podLogs[key] = log;
+  for (const { key, log } of await Promise.all(logReads)) if (log !== undefined) snapshot.podLogs[key] = capLineLength(log);
+  for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }
 

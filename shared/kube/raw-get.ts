@@ -12,19 +12,68 @@ export class HttpStatusError extends Error {
 
 export type Query = Record<string, string | number | undefined>;
 
+/** The most one response may hold (a page of 500 pods is a few MB; a JavaScript string cannot hold much more than this). */
+export const maxBodyBytes = 500 * 1024 * 1024;
+
+export class ResponseTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`the response is larger than ${Math.round(limit / 1024 / 1024)} MiB`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
 /**
- * GET on the API server with the kubeconfig's TLS and credentials, handing the
- * body to `onData` chunk by chunk as it arrives (2xx only; another status rejects
- * with HttpStatusError carrying the body). Lists are parsed while they stream, so
- * the whole answer is never held at once. If onData throws, the request is
- * abandoned and the promise rejects with that error.
+ * GET on the API server with the kubeconfig's TLS and credentials, returning
+ * the body as text. Used for lists and logs: plain JSON.parse is several times
+ * faster and lighter than the generated client's model conversion, which matters
+ * on a 30,000-pod cluster.
  */
-export async function getStream(config: KubeConfig, apiPath: string, query: Query, onData: (chunk: Buffer) => void): Promise<void> {
+export async function getText(config: KubeConfig, apiPath: string, query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: accept }, ...(signal && { signal }) };
   // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
+  await config.applyToHTTPSOptions(options);
+  const transport = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, options, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // A body past the cap is not an answer we can use: stop reading rather than fill memory.
+        if (size > maxBodyBytes) {
+          request.destroy(new ResponseTooLargeError(maxBodyBytes));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('error', reject);
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(body);
+        else reject(new HttpStatusError(status, body));
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/**
+ * GET on the API server handing the body to `onData` chunk by chunk as it arrives
+ * (2xx only; another status rejects with HttpStatusError carrying the body, capped).
+ * Lists are parsed while they stream, so the whole answer is never held at once;
+ * the caller bounds what it keeps. If onData throws, the request is abandoned and
+ * the promise rejects with that error.
+ */
+export async function getStream(config: KubeConfig, apiPath: string, query: Query, onData: (chunk: Buffer) => void, signal?: AbortSignal): Promise<void> {
+  const server = new URL(config.getCurrentCluster()!.server);
+  const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, ...(signal && { signal }) };
   await config.applyToHTTPSOptions(options);
   const transport = url.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
@@ -32,9 +81,12 @@ export async function getStream(config: KubeConfig, apiPath: string, query: Quer
       const status = response.statusCode ?? 0;
       const ok = status >= 200 && status < 300;
       const errorChunks: Buffer[] = [];
+      let errorBytes = 0;
       response.on('data', (chunk: Buffer) => {
         if (!ok) {
-          errorChunks.push(chunk);
+          // An error body is a Status object: keep its start, enough for its message.
+          if (errorBytes < 1024 * 1024) errorChunks.push(chunk);
+          errorBytes += chunk.length;
           return;
         }
         try {
@@ -53,11 +105,4 @@ export async function getStream(config: KubeConfig, apiPath: string, query: Quer
     request.on('error', reject);
     request.end();
   });
-}
-
-/** GET returning the whole body as text: for single objects and logs. */
-export async function getText(config: KubeConfig, apiPath: string, query: Query = {}): Promise<string> {
-  const chunks: Buffer[] = [];
-  await getStream(config, apiPath, query, (chunk) => chunks.push(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,14 +1,17 @@
-import { createReadStream } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { ExitCode, PluginError } from '../cli/errors.js';
 import { ListItemSplitter } from '../json/list-items.js';
 import { slimEvent, slimNode, slimPod } from '../kube/slim-objects.js';
+import { findDataProblems } from './data-problems.js';
+import { capLineLength, FileTooLargeError, maxJsonFileBytes, maxTextFileBytes, readBoundedText } from '../files/bounded-read.js';
 import {
   cniNetDDir,
   flannelSubnetEnvAbsentFile,
   flannelSubnetEnvFile,
+  legacyNodeFactsDir,
   namespacedLists,
   nodeFactsDir,
   nodeTextFactFiles,
@@ -19,6 +22,18 @@ import {
 } from './dump-layout.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot, type NodeFacts, type Unreadable } from './types.js';
 
+/** Logs and journals: only their lines are scanned, and each line is capped at read time. */
+const logFactKeys = new Set<keyof NodeFacts>(['kubeletLog', 'runtimeLog']);
+/** More entries than this in one folder is not a dump (or not one we can read in memory). */
+const maxDirEntries = 500_000;
+/**
+ * List files are read as a stream, item by item (never one string: V8 caps strings at
+ * ~512 MiB), so their cap is set by what fits in memory once slimmed, not by string size.
+ */
+export const maxListFileBytes = 8 * 1024 * 1024 * 1024;
+/** Pod log folders read at once: enough to keep the disk busy, few enough for file descriptors. */
+const parallelLogReads = 16;
+
 export interface ReadDumpOptions {
   /**
    * Keep only the fields the diagnosis reads (as the live gatherer does), item by
@@ -27,66 +42,157 @@ export interface ReadDumpOptions {
   slim?: boolean;
 }
 
-/** Pod log folders read at once: enough to keep the disk busy, few enough for file descriptors. */
-const parallelLogReads = 16;
-
 /**
  * Reads a folder written by `kubectl cluster-info dump --output-directory=DIR`
  * (or by writeBundle) into a snapshot. Files a dump may lack are skipped; a file
- * that exists but does not parse is an error naming that file. Lists are read as
- * a stream, item by item, so their size is bounded only by memory.
+ * that exists but does not parse, or has the wrong shape, is an error naming that file.
+ * Every file read is bounded (size, regular file); objects without a name are reported as unreadable.
+ * Lists are streamed item by item: work and memory are linear in the objects.
  */
 export async function readDump(dir: string, options: ReadDumpOptions = {}): Promise<ClusterSnapshot> {
   const snapshot = emptySnapshot();
-  const keep = <T>(slim: (item: T) => T) => (options.slim ? slim : (item: T) => item);
-  const nodes = await readListFile(path.join(dir, nodesFile), keep(slimNode));
+  const nodesPath = path.join(dir, nodesFile);
+  const nodes = await readListFile(nodesPath, 'node', snapshot.unreadable, options.slim ? slimNode : undefined);
   if (nodes === undefined) {
     throw new PluginError(`${dir} is not a cluster-info dump: ${nodesFile} is missing`, ExitCode.couldNotCheck,
       'write one with: kubectl cluster-info dump --output-directory=DIR');
   }
   snapshot.nodes = nodes;
 
+  let legacyFacts: string | undefined;
   for (const entry of await listDirs(dir)) {
     const nsDir = path.join(dir, entry);
-    const isNamespace = await exists(path.join(nsDir, namespacedLists.pods.file))
-      || await exists(path.join(nsDir, namespacedLists.events.file));
+    if (entry === nodeFactsDir) {
+      Object.assign(snapshot.nodeFacts, await readAllNodeFacts(nsDir));
+      continue;
+    }
+    const isNamespace = await isFile(path.join(nsDir, namespacedLists.pods.file)) || await isFile(path.join(nsDir, namespacedLists.events.file));
     if (isNamespace) await readNamespace(nsDir, entry, snapshot, options);
-    else if (entry === nodeFactsDir) snapshot.nodeFacts = await readAllNodeFacts(nsDir);
+    else if (entry === legacyNodeFactsDir) legacyFacts = nsDir;
   }
-  const unreadable = await readJsonFile<Unreadable[]>(path.join(dir, unreadableFile));
-  for (const item of unreadable ?? []) snapshot.unreadable.push(item);
+  // Bundles before _node-facts kept node facts in nodes/; read them unless the new folder had them.
+  if (legacyFacts !== undefined && Object.keys(snapshot.nodeFacts).length === 0) snapshot.nodeFacts = await readAllNodeFacts(legacyFacts);
+
+  const unreadablePath = path.join(dir, unreadableFile);
+  const unreadable = await readJsonFile(unreadablePath);
+  if (unreadable !== undefined) {
+    if (!Array.isArray(unreadable)) throw wrongShape(unreadablePath, 'a list of {what, reason}');
+    for (const u of unreadable) {
+      if (!isRecord(u) || typeof u.what !== 'string' || typeof u.reason !== 'string') throw wrongShape(unreadablePath, 'a list of {what, reason}');
+      snapshot.unreadable.push({ what: u.what, reason: u.reason, ...(u.kind === 'data' && { kind: 'data' as const }) });
+    }
+  }
+  for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }
 
 async function readNamespace(nsDir: string, namespace: string, snapshot: ClusterSnapshot, options: ReadDumpOptions): Promise<void> {
-  const same = <T>(item: T) => item;
-  const items = async <T>(file: string, slim: (item: T) => T = same): Promise<T[]> =>
-    (await readListFile(path.join(nsDir, file), options.slim ? slim : same)) ?? [];
-  // One list can hold hundreds of thousands of items: appended one by one (push(...list) overflows the stack).
-  const append = <T>(target: T[], list: readonly T[]) => { for (const item of list) target.push(item); };
-  const pods = await items<V1Pod>(namespacedLists.pods.file, slimPod);
-  append(snapshot.pods, pods);
-  append(snapshot.events, await items<ClusterSnapshot['events'][number]>(namespacedLists.events.file, slimEvent));
-  append(snapshot.daemonSets, await items<ClusterSnapshot['daemonSets'][number]>(namespacedLists.daemonSets.file));
-  append(snapshot.configMaps, await items<ClusterSnapshot['configMaps'][number]>(namespacedLists.configMaps.file));
+  const items = async <T>(file: string, kind: string, slim?: (item: T) => T): Promise<T[]> =>
+    (await readListFile(path.join(nsDir, file), kind, snapshot.unreadable, options.slim ? slim : undefined)) ?? [];
+  const pods = await items<V1Pod>(namespacedLists.pods.file, 'pod', slimPod);
+  // Loops, not push(...items): a spread of 125k arguments overflows the call stack.
+  for (const pod of pods) snapshot.pods.push(pod);
+  for (const event of await items(namespacedLists.events.file, 'event', slimEvent)) snapshot.events.push(event);
+  for (const ds of await items<ClusterSnapshot['daemonSets'][number]>(namespacedLists.daemonSets.file, 'daemonset')) snapshot.daemonSets.push(ds);
+  for (const cm of await items<ClusterSnapshot['configMaps'][number]>(namespacedLists.configMaps.file, 'config map')) snapshot.configMaps.push(cm);
 
   const podsByName = new Map<string, V1Pod>();
-  for (const pod of pods) if (!podsByName.has(pod.metadata?.name ?? '')) podsByName.set(pod.metadata?.name ?? '', pod);
+  for (const pod of pods) podsByName.set(pod.metadata!.name!, pod);
   const podDirs = await listDirs(nsDir);
-  const texts = await mapBounded(podDirs, parallelLogReads, (podName) => readTextFile(path.join(nsDir, podName, podLogFile)));
-  podDirs.forEach((podName, index) => {
+  const texts = await mapBounded(podDirs, parallelLogReads, (podName) => readBoundedText(path.join(nsDir, podName, podLogFile), maxTextFileBytes));
+  for (const [index, podName] of podDirs.entries()) {
     const text = texts[index];
-    if (text === undefined) return;
-    const spec = podsByName.get(podName)?.spec;
-    const fallbackContainer = spec?.containers?.[0]?.name ?? 'logs';
-    for (const log of parsePodLogs(text, fallbackContainer)) {
+    if (text === undefined) continue;
+    const firstContainer = podsByName.get(podName)?.spec?.containers?.[0]?.name;
+    const fallbackContainer = typeof firstContainer === 'string' ? firstContainer : 'logs';
+    for (const log of parsePodLogs(capLineLength(text), fallbackContainer)) {
       if (log.error !== undefined) {
         snapshot.unreadable.push({ what: `logs of ${namespace}/${podName} container ${log.container}`, reason: log.error });
       } else {
         snapshot.podLogs[podLogKey(namespace, podName, log.container)] = log.text;
       }
     }
+  }
+}
+
+async function readAllNodeFacts(dir: string): Promise<Record<string, NodeFacts>> {
+  const facts: Record<string, NodeFacts> = {};
+  for (const node of await listDirs(dir)) facts[node] = await readNodeFacts(path.join(dir, node));
+  return facts;
+}
+
+async function readNodeFacts(dir: string): Promise<NodeFacts> {
+  const facts: NodeFacts = {};
+  for (const [key, file] of Object.entries(nodeTextFactFiles) as [keyof typeof nodeTextFactFiles, string][]) {
+    const text = await readBoundedText(path.join(dir, file), maxTextFileBytes);
+    if (text !== undefined) facts[key] = logFactKeys.has(key) ? capLineLength(text) : text;
+  }
+  const netD = path.join(dir, cniNetDDir);
+  if (await isDir(netD)) {
+    facts.cniNetD = {};
+    for (const file of (await boundedReaddir(netD)).map((e) => e.name).sort()) {
+      const text = await readBoundedText(path.join(netD, file), maxTextFileBytes).catch((error: unknown) => {
+        if (error instanceof PluginError && /not a regular file/.test(error.message)) return undefined;
+        throw error;
+      });
+      if (text !== undefined) facts.cniNetD[file] = text;
+    }
+  }
+  const subnetEnv = await readBoundedText(path.join(dir, flannelSubnetEnvFile), maxTextFileBytes);
+  if (subnetEnv !== undefined) facts.flannelSubnetEnv = subnetEnv;
+  else if (await isFile(path.join(dir, flannelSubnetEnvAbsentFile))) facts.flannelSubnetEnv = null;
+  return facts;
+}
+
+/**
+ * The items of a List file, read as a stream and checked: a list object with an items array;
+ * undefined when the file does not exist. Items that are not objects with a metadata.name cannot
+ * be told apart by anything downstream: they are counted as unreadable. Each kept item goes
+ * through `slim` (when given) as soon as it is parsed.
+ */
+async function readListFile<T>(file: string, kind: string, unreadable: Unreadable[], slim?: (item: T) => T): Promise<T[] | undefined> {
+  let handle;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PluginError(`cannot read ${file}: ${(error as Error).message}`, ExitCode.couldNotCheck, undefined, { cause: error });
+  }
+  const named: T[] = [];
+  let nameless = 0;
+  const splitter = new ListItemSplitter((item) => {
+    const metadata = isRecord(item) ? item.metadata : undefined;
+    if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') nameless++;
+    else named.push(slim ? slim(item as T) : item as T);
   });
+  let list: unknown;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new PluginError(`${file} is not a regular file`, ExitCode.couldNotCheck);
+    if (info.size > maxListFileBytes) throw new FileTooLargeError(file, info.size, maxListFileBytes);
+    let bytes = 0;
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > maxListFileBytes) throw new FileTooLargeError(file, bytes, maxListFileBytes); // grew while we read
+      splitter.push(chunk as Buffer);
+    }
+    list = splitter.end();
+  } catch (error) {
+    if (error instanceof PluginError) throw error;
+    if (error instanceof SyntaxError) {
+      throw new PluginError(`${file} is not valid JSON: ${error.message}`, ExitCode.couldNotCheck,
+        'a dump written with -o yaml cannot be read; use the default JSON output', { cause: error });
+    }
+    throw new PluginError(`cannot read ${file}: ${(error as Error).message}`, ExitCode.couldNotCheck, undefined, { cause: error });
+  } finally {
+    await handle.close();
+  }
+  if (!isRecord(list) || (list.items !== undefined && list.items !== null && !Array.isArray(list.items))) {
+    throw wrongShape(file, `a ${kind} list ({"items": [...]})`);
+  }
+  if (nameless > 0) unreadable.push({ what: `${nameless} ${kind} object(s) in ${file}`, reason: 'not an object with metadata.name; left out of the diagnosis', kind: 'data' });
+  return named;
 }
 
 /** fn over every item with at most `limit` running at once; results in the items' order. */
@@ -103,88 +209,41 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
-async function readAllNodeFacts(dir: string): Promise<Record<string, NodeFacts>> {
-  const facts: Record<string, NodeFacts> = {};
-  for (const node of await listDirs(dir)) facts[node] = await readNodeFacts(path.join(dir, node));
-  return facts;
+function wrongShape(file: string, expected: string): PluginError {
+  return new PluginError(`${file} does not hold ${expected}`, ExitCode.couldNotCheck,
+    'is this folder a kubectl cluster-info dump (or a netcheck bundle)?');
 }
 
-async function readNodeFacts(dir: string): Promise<NodeFacts> {
-  const facts: NodeFacts = {};
-  for (const [key, file] of Object.entries(nodeTextFactFiles) as [keyof typeof nodeTextFactFiles, string][]) {
-    const text = await readTextFile(path.join(dir, file));
-    if (text !== undefined) facts[key] = text;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+async function boundedReaddir(dir: string) {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new PluginError(`cannot read the folder ${dir}: ${(error as Error).message}`, ExitCode.couldNotCheck, undefined, { cause: error });
   }
-  const netD = path.join(dir, cniNetDDir);
-  if (await exists(netD)) {
-    facts.cniNetD = {};
-    for (const file of (await readdir(netD)).sort()) {
-      const text = await readTextFile(path.join(netD, file));
-      if (text !== undefined) facts.cniNetD[file] = text;
-    }
-  }
-  const subnetEnv = await readTextFile(path.join(dir, flannelSubnetEnvFile));
-  if (subnetEnv !== undefined) facts.flannelSubnetEnv = subnetEnv;
-  else if (await exists(path.join(dir, flannelSubnetEnvAbsentFile))) facts.flannelSubnetEnv = null;
-  return facts;
+  if (entries.length > maxDirEntries) throw new PluginError(`${dir} holds more than ${maxDirEntries} entries; not reading it`, ExitCode.couldNotCheck);
+  return entries;
 }
 
 async function listDirs(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await boundedReaddir(dir)).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then((s) => s.isFile(), () => false);
 }
 
-async function readTextFile(file: string): Promise<string | undefined> {
-  try {
-    const info = await stat(file);
-    return info.isFile() ? await readFile(file, 'utf8') : undefined;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new PluginError(`cannot read ${file}: ${(error as Error).message}`, ExitCode.couldNotCheck, undefined, { cause: error });
-  }
+async function isDir(file: string): Promise<boolean> {
+  return stat(file).then((s) => s.isDirectory(), () => false);
 }
 
-/**
- * The items of a `{"kind": "…List", "items": [...]}` file, read as a stream and
- * passed through `map` one by one; undefined when the file does not exist.
- */
-async function readListFile<T>(file: string, map: (item: T) => T): Promise<T[] | undefined> {
-  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new PluginError(`cannot read ${file}: ${error.message}`, ExitCode.couldNotCheck, undefined, { cause: error });
-  });
-  if (!info?.isFile()) return undefined;
-  const items: T[] = [];
-  const splitter = new ListItemSplitter((item) => {
-    items.push(item !== null && typeof item === 'object' && !Array.isArray(item) ? map(item as T) : item as T);
-  });
-  let rest: unknown;
-  try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) splitter.push(chunk as Buffer);
-    rest = splitter.end();
-  } catch (error) {
-    if (error instanceof SyntaxError) {
-      throw new PluginError(`${file} is not valid JSON: ${error.message}`, ExitCode.couldNotCheck,
-        'a dump written with -o yaml cannot be read; use the default JSON output', { cause: error });
-    }
-    throw new PluginError(`cannot read ${file}: ${(error as Error).message}`, ExitCode.couldNotCheck, undefined, { cause: error });
-  }
-  const restItems = (rest as { items?: unknown } | null)?.items;
-  if (restItems !== undefined && !Array.isArray(restItems)) {
-    throw new PluginError(`${file} is not a Kubernetes list: "items" is not an array`, ExitCode.couldNotCheck);
-  }
-  return items;
-}
-
-async function readJsonFile<T>(file: string): Promise<T | undefined> {
-  const text = await readTextFile(file);
+async function readJsonFile(file: string): Promise<unknown> {
+  const text = await readBoundedText(file, maxJsonFileBytes);
   if (text === undefined) return undefined;
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new PluginError(`${file} is not valid JSON: ${(error as Error).message}`, ExitCode.couldNotCheck,
       'a dump written with -o yaml cannot be read; use the default JSON output', { cause: error });

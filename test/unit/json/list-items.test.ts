@@ -64,6 +64,13 @@ describe('ListItemSplitter', () => {
     expect(() => splitter.end()).toThrow(SyntaxError);
   });
 
+  it('refuses an item that never ends instead of holding it', () => {
+    const splitter = new ListItemSplitter(() => {});
+    splitter.push(Buffer.from('{"items":[{"a":"'));
+    const filler = Buffer.alloc(1 << 20, 0x61);
+    expect(() => { for (let i = 0; i < 80; i++) splitter.push(filler); }).toThrow(RangeError);
+  });
+
   it('agrees with JSON.parse on 2,000 random lists cut into random chunks', () => {
     const next = random(20261129);
     for (let round = 0; round < 2000; round++) {
