@@ -26,6 +26,12 @@ const maxGuessedItemBytes = 256 * 1024;
 /** After this many failed guesses in a row (an unusual layout), stop guessing. */
 const maxGuessMisses = 16;
 
+/** First bytes of a JSON value: { [ " - digits, and the letters of true, false, null. */
+function startsValue(byte: number): boolean {
+  return byte === 0x7b || byte === 0x5b || byte === 0x22 || byte === 0x2d || (byte >= 0x30 && byte <= 0x39) ||
+    byte === 0x74 || byte === 0x66 || byte === 0x6e;
+}
+
 function isBlank(chunk: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (chunk[i] !== 0x20 && chunk[i] !== 0x09) return false;
   return true;
@@ -154,6 +160,10 @@ export class ListItemSplitter {
           itemStart = -1;
           continue; // the comma or bracket is read again, between items
         }
+      }
+      if (depth === 0 && !startsValue(byte)) {
+        // Not JSON from its first bytes on (binary, NULs of a sparse file): no need to read on.
+        throw new SyntaxError(`Unexpected byte 0x${byte.toString(16).padStart(2, '0')} where a JSON value should start`);
       }
       if (byte === 0x22) {
         inString = true;
