@@ -56,6 +56,7 @@ export class ListItemSplitter {
   private restParts: Buffer[] = [];
   private itemCount = 0;
   private guessMisses = 0;
+  private started = false;
   private itemBytes = 0;
   private restBytes = 0;
   private pending: Buffer[] = [];
@@ -161,9 +162,10 @@ export class ListItemSplitter {
           continue; // the comma or bracket is read again, between items
         }
       }
-      if (depth === 0 && !startsValue(byte)) {
-        // Not JSON from its first bytes on (binary, NULs of a sparse file): no need to read on.
-        throw new SyntaxError(`Unexpected byte 0x${byte.toString(16).padStart(2, '0')} where a JSON value should start`);
+      if (!this.started) {
+        // Not JSON from its first byte on (binary, NULs of a sparse file): no need to read on.
+        if (!startsValue(byte)) throw new SyntaxError(`Unexpected byte 0x${byte.toString(16).padStart(2, '0')} where a JSON value should start`);
+        this.started = true;
       }
       if (byte === 0x22) {
         inString = true;

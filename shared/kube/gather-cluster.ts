@@ -32,7 +32,9 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   const snapshot = emptySnapshot();
 
   const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
-    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim });
+    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim, abandoned: () => failed });
+  /** Set when a read fails for good: the lists read beside it stop paging. */
+  let failed = false;
 
   /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note. */
   const tolerant = async <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
@@ -44,6 +46,7 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
         snapshot.unreadable.push({ what, reason: (error as Error).message });
         return fallback;
       }
+      failed = true;
       throw error;
     }
   };

@@ -24,8 +24,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * continue token, pages past maxListPages or returns more than maxListItems objects.
  */
 export async function listAll<T = V1Pod>(kube: KubeSession, action: ApiAction, apiPath: string,
-  options: { pageSize?: number; query?: Query; each?: (item: T) => T } = {}): Promise<T[]> {
-  const { pageSize = 5000, query = {}, each = (item: T) => item } = options;
+  options: { pageSize?: number; query?: Query; each?: (item: T) => T; abandoned?: () => boolean } = {}): Promise<T[]> {
+  const { pageSize = 5000, query = {}, each = (item: T) => item, abandoned = () => false } = options;
   const items: T[] = [];
   const seenTokens = new Set<string>();
   let request: Query = { ...query, resourceVersion: '0', limit: pageSize };
@@ -43,6 +43,8 @@ export async function listAll<T = V1Pod>(kube: KubeSession, action: ApiAction, a
       throw new KubeApiError(`listing ${action.resource} did not end after ${maxListPages} pages of ${pageSize}; giving up`, undefined,
         'is the API server answering with a continue token forever?');
     }
+    // A read beside this one failed: the caller has given up, so stop paging.
+    if (abandoned()) throw new KubeApiError(`listing ${action.resource} abandoned: another read failed`, undefined);
     request = { ...query, limit: pageSize, continue: next };
   }
 }

@@ -58,6 +58,12 @@ describe('ListItemSplitter', () => {
     expect(split('[{"items":[1]}]')).toEqual({ items: [], rest: [{ items: [1] }] });
   });
 
+  it('passes top-level scalars through, and refuses what cannot start a JSON value at once', () => {
+    expect(split('null')).toEqual({ items: [], rest: null });
+    expect(split(' 7 ', [1])).toEqual({ items: [], rest: 7 });
+    expect(() => split('\u0000\u0000{}')).toThrow(SyntaxError);
+  });
+
   it('rejects a document cut short', () => {
     const splitter = new ListItemSplitter(() => {});
     splitter.push(Buffer.from('{"items":[{"a":"b'));
