@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
-import { clusterPodCidr, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
+import { clusterPodCidr, isApiServerPod, parseKubeadmNetworking, podFlagValue, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
 
 /** kubeadm's defaults, used when kubeadm-config cannot be read. */
@@ -19,6 +19,7 @@ export class ClusterView {
   private readonly podsByNode = new Map<string, V1Pod[]>();
   private readonly nodesByName = new Map<string, V1Node>();
   private clusterPodCidrMemo: [ClusterPodCidr | undefined] | undefined;
+  private serviceSubnetMemo: string | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
@@ -76,9 +77,15 @@ export class ClusterView {
     return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
   }
 
-  /** Service CIDR from kubeadm-config, else kubeadm's default. */
+  /**
+   * Service CIDR(s), comma-separated on dual-stack clusters: kubeadm-config, else the
+   * apiserver's --service-cluster-ip-range, else kubeadm's default.
+   */
   serviceSubnet(): string {
-    return this.kubeadmNetworking().serviceSubnet ?? kubeadmDefaultServiceSubnet;
+    this.serviceSubnetMemo ??= this.kubeadmNetworking().serviceSubnet?.trim()
+      || this.snapshot.pods.filter(isApiServerPod).map((p) => podFlagValue(p, '--service-cluster-ip-range')?.trim()).find((v) => v)
+      || kubeadmDefaultServiceSubnet;
+    return this.serviceSubnetMemo;
   }
 
   /** `networking` of kubeadm's ClusterConfiguration, when kubeadm-config was readable. */

@@ -1,4 +1,4 @@
-import { ipInCidr } from '../../net/cidr.js';
+import { hostPortPattern, ipInCidr } from '../../net/cidr.js';
 import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
@@ -29,7 +29,7 @@ export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
  * the service IP is not translated.
  * ("connection refused" is left out: something answered, so the path was translated.)
  */
-const serviceDialTimeout = /(?:dial tcp |read udp [\d.:]+->)\[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout|connect: no route to host)/;
+const serviceDialTimeout = new RegExp(`(?:dial tcp |read udp \\[?[\\da-fA-F.:]+\\]?:\\d+->)${hostPortPattern}: (?<error>i/o timeout|connect: no route to host)`);
 
 export const serviceProxyRules: readonly TextRule[] = [
   {
