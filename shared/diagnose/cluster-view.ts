@@ -20,6 +20,7 @@ export class ClusterView {
   private readonly nodesByName = new Map<string, V1Node>();
   private clusterPodCidrMemo: [ClusterPodCidr | undefined] | undefined;
   private serviceSubnetMemo: string | undefined;
+  private snapshotTimeMemo: [number | undefined] | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
@@ -64,6 +65,27 @@ export class ClusterView {
     if (!pod) return true;
     if (target.uid && pod.metadata?.uid && target.uid !== pod.metadata.uid) return true;
     return isPodReady(pod);
+  }
+
+  /** When the node last became Ready, if it is Ready now and says when (ms since the epoch). */
+  readySince(name: string | undefined): number | undefined {
+    const ready = this.node(name) && readyCondition(this.node(name)!);
+    if (ready?.status !== 'True') return undefined;
+    const t = Date.parse(String(ready.lastTransitionTime ?? ''));
+    return Number.isFinite(t) ? t : undefined;
+  }
+
+  /**
+   * The snapshot's "now", without a clock: the newest node heartbeat (kubelets
+   * post status every few seconds to a minute). Works the same on a dump.
+   */
+  snapshotTime(): number | undefined {
+    if (this.snapshotTimeMemo === undefined) {
+      const beats = this.snapshot.nodes.flatMap((n) => (n.status?.conditions ?? []).map((c) => Date.parse(String(c.lastHeartbeatTime ?? ''))))
+        .filter((t) => Number.isFinite(t));
+      this.snapshotTimeMemo = [beats.length > 0 ? Math.max(...beats) : undefined];
+    }
+    return this.snapshotTimeMemo[0];
   }
 
   cniDaemonPods(): V1Pod[] {
