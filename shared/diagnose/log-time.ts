@@ -9,6 +9,7 @@
  * Times without a zone are taken as UTC, as kubelets on servers normally log.
  */
 
+const dayMs = 24 * 3600 * 1000;
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const rfc3339 = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?/;
 const journald = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)? /;
@@ -44,6 +45,8 @@ function yearless(month: number, m: RegExpExecArray, first: number, reference: n
   const year = new Date(reference).getUTCFullYear();
   const at = (y: number) => Date.UTC(y, month, day!, hh, mm, ss) + fraction;
   const t = at(year);
-  if (t < reference && now !== undefined && at(year + 1) <= now) return at(year + 1);
+  if (now !== undefined && t < reference && at(year + 1) <= now) return at(year + 1);
+  // A line is never written after the snapshot (a day of slack for clocks): it is from the year before.
+  if (now !== undefined && t > now + dayMs) return at(year - 1);
   return Number.isFinite(t) ? t : undefined;
 }

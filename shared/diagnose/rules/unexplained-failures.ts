@@ -29,7 +29,7 @@ export const cniAddFailed =
 
 /** The runtime has no usable CNI config: the kubelet's and the runtimes' wordings of it. */
 export const cniConfigMissing =
-  /no network config found in|cni config (?:load failed|uninitiali[sz]ed)|failed to load cni (?:config|during init)|no valid networks found in|network plugin is not ready|NetworkPluginNotReady|cni plugin not initialized/i;
+  /no network config found in|no networks found in|cni config (?:load failed|uninitiali[sz]ed)|failed to load cni (?:config|during init)|no valid networks found in|network plugin is not ready|NetworkPluginNotReady|cni plugin not initialized/i;
 
 /** Container states that are failures however young the pod is. */
 const brokenState = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|ImagePullBackOff|ErrImagePull|OOMKilled|InvalidImageName/;
