@@ -21,6 +21,7 @@ export class ClusterView {
   private clusterPodCidrMemo: [ClusterPodCidr | undefined] | undefined;
   private serviceSubnetMemo: string | undefined;
   private snapshotTimeMemo: [number | undefined] | undefined;
+  private cniDaemonPodsMemo: V1Pod[] | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
@@ -88,8 +89,10 @@ export class ClusterView {
     return this.snapshotTimeMemo[0];
   }
 
+  /** Asked per node and per observation by several rules: one pass over the pods. */
   cniDaemonPods(): V1Pod[] {
-    return this.snapshot.pods.filter((p) => isCniDaemonPod(p));
+    this.cniDaemonPodsMemo ??= this.snapshot.pods.filter((p) => isCniDaemonPod(p));
+    return this.cniDaemonPodsMemo;
   }
 
   /** Pod address ranges known from nodes' podCIDRs and the cluster pod CIDR read from the cluster. */

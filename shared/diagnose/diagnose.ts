@@ -32,7 +32,7 @@ export const textRules = [
 
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
-  diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
+  diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
   diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
 ];
 
@@ -44,6 +44,7 @@ export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
   const named = [
     ...applyTextRules(textRules, current, view),
     ...diagnoseProbeFailures(current, view),
+    ...diagnoseNodeConditions(view, current),
     ...structuralRules.flatMap((rule) => rule(view)),
   ];
   // The invariant: a failure no rule names still gets a finding and makes the verdict NG.
