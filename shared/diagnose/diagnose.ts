@@ -49,7 +49,7 @@ export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
   ];
   // The invariant: a failure no rule names still gets a finding and makes the verdict NG.
   const symptoms = failureSymptoms(view, current);
-  const findings = mergeByCode([...named, ...diagnoseUnexplainedFailures(symptoms, named)]);
+  const findings = mergeByCode([...named, ...diagnoseUnexplainedFailures(view, symptoms, named)]);
   if (findings.length === 0 && snapshot.unreadable.length > 0) findings.push(unreadableFinding(snapshot.unreadable));
   const hostNetwork = assessHostNetwork(view);
   const undecided = undecidedBetween(findings);

@@ -95,7 +95,7 @@ export function stepOfSymptoms(symptoms: readonly FailureSymptom[], kinds: reado
  * A finding for each failure no other finding rests on: CNI_PLUGIN_ERROR quoting the
  * plugin's message for sandbox failures, UNKNOWN (naming what fails) for the rest.
  */
-export function diagnoseUnexplainedFailures(symptoms: readonly FailureSymptom[], findings: readonly Finding[]): Finding[] {
+export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonly FailureSymptom[], findings: readonly Finding[]): Finding[] {
   const explainedTexts = new Set(findings.flatMap((f) => f.evidence.map((e) => e.text)));
   const explainedObjects = new Set(findings.filter((f) => f.code !== 'UNKNOWN').flatMap((f) => f.evidence.map((e) => e.object)));
   const unexplained = symptoms.filter((s) => !explainedTexts.has(s.evidence.text) &&
@@ -125,6 +125,17 @@ export function diagnoseUnexplainedFailures(symptoms: readonly FailureSymptom[],
     });
   }
   const pods = unexplained.filter((s) => s.kind === 'cni-daemon' || s.kind === 'coredns');
+  // CoreDNS waiting for its sandbox while the pod list (kube-proxy and all) shows no CNI agent anywhere:
+  // the usual state right after install, before a pod network add-on was applied.
+  const creating = pods.filter((s) => s.kind === 'coredns' && s.step === 'case-a');
+  if (creating.length > 0 && creating.length === pods.length && view.cniDaemonPods().length === 0 && view.snapshot.pods.some((p) => p.metadata?.namespace === 'kube-system' && p.metadata.name?.startsWith('kube-proxy'))) {
+    findingsOut.push({
+      code: 'CNI_NOT_INSTALLED', confidence: 0.45, evidence: creating.map((s) => s.evidence),
+      explanation: 'CoreDNS waits for its pod sandbox and no CNI agent pod runs anywhere in the cluster: most likely no pod network add-on has been installed (or its files were copied by hand and are incomplete).',
+      nextCommands: ['kubectl get ds -A', `kubectl describe pod -n ${creating[0]!.pod?.namespace} ${creating[0]!.pod?.name}`, 'ssh <node> ls -l /etc/cni/net.d /opt/cni/bin'],
+    });
+    return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, 4) }));
+  }
   if (pods.length > 0) {
     const first = pods[0]!;
     const who = first.kind === 'cni-daemon' ? 'The CNI daemon pod' : 'The CoreDNS pod';

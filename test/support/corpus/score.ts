@@ -86,8 +86,7 @@ export function judgeCase(corpusCase: CorpusCase, diagnosis: Diagnosis): CaseRes
 }
 
 /** Diagnoses every case through a dump folder (the path a user's `--dump DIR` takes). */
-export async function scoreCorpus(file: string | URL): Promise<CorpusScore> {
-  const cases = readCorpus(file);
+export async function scoreCorpus(file: string | URL, cases: readonly CorpusCase[] = readCorpus(file)): Promise<CorpusScore> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'netcheck-corpus-'));
   const results: CaseResult[] = [];
   try {
