@@ -65,6 +65,8 @@ export class ClusterView {
     const pod = this.pod(target.namespace ?? '', target.name ?? '');
     if (!pod) return true;
     if (target.uid && pod.metadata?.uid && target.uid !== pod.metadata.uid) return true;
+    // A sandbox that could not be made then is there now once a container runs.
+    if (event.reason === 'FailedCreatePodSandBox' && hasSandboxNow(pod)) return true;
     return isPodReady(pod);
   }
 
@@ -164,6 +166,12 @@ function isCniAgent(name: string, spec: V1PodSpec | undefined): boolean {
   if (isCniDaemonPodName(name)) return true;
   const mountsCniDirs = (spec?.volumes ?? []).some((v) => cniHostPaths.includes(v.hostPath?.path ?? ''));
   return mountsCniDirs && !name.startsWith('kube-proxy');
+}
+
+/** Ready, a running container, or completed: the pod's sandbox exists (or existed and did its job). */
+export function hasSandboxNow(pod: V1Pod): boolean {
+  return isPodReady(pod) || pod.status?.phase === 'Succeeded' ||
+    [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].some((c) => c.state?.running !== undefined);
 }
 
 export function isPodReady(pod: V1Pod): boolean {

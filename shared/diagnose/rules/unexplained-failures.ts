@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems, isCniDaemonPod, isCniDaemonPodName, isPodReady, networkNotReadyPattern, type ClusterView } from '../cluster-view.js';
+import { containerProblems, hasSandboxNow, isCniDaemonPod, isCniDaemonPodName, isPodReady, networkNotReadyPattern, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import { isPodSettling } from './stuck-sandboxes.js';
 import type { Evidence, Finding, Step } from '../types.js';
@@ -53,7 +53,7 @@ export function failureSymptoms(view: ClusterView, observations: readonly Observ
         // e.g. NetworkNotReady on a pod: events carry no log time, the node's state says whether it still holds.
         symptoms.push({ step: 'waiting-for-cni', evidence: o.evidence, kind: 'runtime-network', node: o.node, pod: o.pod });
       } else if (o.reason === 'FailedCreatePodSandBox' || cniAddFailed.test(text)) {
-        if (!pod || !isPodReady(pod)) symptoms.push({ step: 'case-a', evidence: o.evidence, kind: 'sandbox', node: o.node, pod: o.pod });
+        if (!pod || !hasSandboxNow(pod)) symptoms.push({ step: 'case-a', evidence: o.evidence, kind: 'sandbox', node: o.node, pod: o.pod });
       } else if (o.pod && podFailureReasons.has(o.reason ?? '') && (!pod || !isPodReady(pod))) {
         const name = o.pod.name;
         if (pod ? isCniDaemonPod(pod) : isCniDaemonPodName(name)) symptoms.push({ step: 'waiting-for-cni', evidence: o.evidence, kind: 'cni-daemon', node: o.node, pod: o.pod });

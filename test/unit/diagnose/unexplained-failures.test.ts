@@ -62,3 +62,19 @@ describe('cannot decide', () => {
     expect(undecidedBetween([finding('MTU_MISMATCH', 0.7), finding('POD_NETWORK_UNREACHABLE', 0.7)])).toBeUndefined();
   });
 });
+
+describe('superseded sandbox failures', () => {
+  const message = 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "' + 'd'.repeat(64) + '": lattice spool 17';
+
+  it('a pod whose container runs now (not Ready: its probe fails) is past the sandbox failure: not case-a', () => {
+    const snapshot = { ...emptySnapshot(), nodes: [makeNode('node-1')], pods: [makePod('default', 'web-1', { node: 'node-1', phase: 'Running', ready: false })] };
+    snapshot.events = [makeEvent({ kind: 'Pod', namespace: 'default', name: 'web-1' }, 'FailedCreatePodSandBox', message, { host: 'node-1' })];
+    expect(diagnose(snapshot).containerNetwork.step).not.toBe('case-a');
+  });
+
+  it('the same pod still waiting in ContainerCreating: case-a', () => {
+    const snapshot = { ...emptySnapshot(), nodes: [makeNode('node-1')], pods: [makePod('default', 'web-1', { node: 'node-1', waiting: 'ContainerCreating' })] };
+    snapshot.events = [makeEvent({ kind: 'Pod', namespace: 'default', name: 'web-1' }, 'FailedCreatePodSandBox', message, { host: 'node-1' })];
+    expect(diagnose(snapshot).containerNetwork).toEqual({ status: 'NG', step: 'case-a' });
+  });
+});
