@@ -22,6 +22,8 @@ import { applyTextRules } from './text-rules.js';
 import { cniAddFailed, cniConfigMissing, diagnoseUnexplainedFailures, failureSymptoms } from './rules/unexplained-failures.js';
 import { maxEvidencePerFinding, maxHistoryNotes, maxNextCommands, undecidedMargin, type Diagnosis, type Evidence, type Finding, type HistoryNote, type Undecided } from './types.js';
 
+const genericCodes = new Set<Finding['code']>(['UNKNOWN', 'CNI_PLUGIN_ERROR']);
+
 /** Below this, a finding is too weak to be promoted over what it would explain. */
 const minRootConfidence = 0.6;
 
@@ -81,9 +83,11 @@ function historyNotes(past: readonly Observation[], view: ClusterView): HistoryN
  * explain one another: when there are two or more, the evidence does not decide.
  */
 export function undecidedBetween(findings: readonly Finding[]): Undecided | undefined {
-  const [top] = findings;
-  if (!top || top.code === 'UNKNOWN') return undefined;
-  const close = findings.filter((f) => f.code !== 'UNKNOWN' && top.confidence - f.confidence <= undecidedMargin + 1e-9 &&
+  // "Unrecognised" is not a cause to weigh against a named one.
+  const named = findings.filter((f) => !genericCodes.has(f.code));
+  const [top] = named;
+  if (!top || top !== findings[0]) return undefined;
+  const close = named.filter((f) => top.confidence - f.confidence <= undecidedMargin + 1e-9 &&
     (f === top || (!causeExplains(top.code, f.code) && !causeExplains(f.code, top.code))));
   if (close.length < 2) return undefined;
   const names = close.map((f) => f.code);

@@ -60,6 +60,7 @@ describe('cannot decide', () => {
   it('a clear winner, or a root cause with what it explains: decided', () => {
     expect(undecidedBetween([finding('MTU_MISMATCH', 0.8), finding('SERVICE_PROXY_BROKEN', 0.6)])).toBeUndefined();
     expect(undecidedBetween([finding('MTU_MISMATCH', 0.7), finding('POD_NETWORK_UNREACHABLE', 0.7)])).toBeUndefined();
+    expect(undecidedBetween([finding('IPAM_EXHAUSTED', 0.5), finding('CNI_PLUGIN_ERROR', 0.45)])).toBeUndefined();
   });
 });
 
