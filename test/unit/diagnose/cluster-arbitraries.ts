@@ -101,6 +101,7 @@ export const healthyCluster: fc.Arbitrary<Base> = fc.record({
   order: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 30 }),
   normalEvents: fc.boolean(),
   kubeletNoise: fc.boolean(),
+  nodeFacts: fc.boolean(),
 }).map((g) => {
   const snapshot = emptySnapshot();
   const now = g.readyAt + g.uptime;
@@ -141,10 +142,44 @@ export const healthyCluster: fc.Arbitrary<Base> = fc.record({
       snapshot.nodeFacts[name] = { kubeletLog: `I${klogStamp(now - 5000)}    1234 kubelet.go:1900] "SyncLoop UPDATE" source="api"\n` };
     }
   }
+  if (g.nodeFacts && g.provider.prefix === 'kube-flannel-ds') {
+    names.forEach((name, i) => {
+      snapshot.nodeFacts[name] = { ...snapshot.nodeFacts[name], ...healthyFlannelFacts(i, !g.ipv6Only, g.dualStack || g.ipv6Only) };
+    });
+  }
   snapshot.pods = shuffle(snapshot.pods, g.order);
   snapshot.events = shuffle(snapshot.events, g.order);
   return { snapshot, readyAt, now };
 });
+
+/** What `netcheck --ssh` reads on a working flannel node (the shapes of test/fixtures/dumps/healthy-flannel). */
+function healthyFlannelFacts(i: number, v4: boolean, v6: boolean): NodeFacts {
+  const cni0 = [
+    ...(v4 ? [`    inet 10.244.${i}.1/24 brd 10.244.${i}.255 scope global cni0`, '       valid_lft forever preferred_lft forever'] : []),
+    ...(v6 ? [`    inet6 fd00:10:244:${i}::1/64 scope global`, '       valid_lft forever preferred_lft forever'] : []),
+    '    inet6 fe80::9c3c:55ff:fe01:1d42/64 scope link', '       valid_lft forever preferred_lft forever',
+  ];
+  return {
+    ipAddr: [
+      '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000',
+      '    inet 127.0.0.1/8 scope host lo',
+      '2: enp0s8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000',
+      `    inet 192.168.60.${11 + i}/24 brd 192.168.60.255 scope global enp0s8`,
+      '3: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UNKNOWN group default',
+      `    vxlan id 1 local 192.168.60.${11 + i} dev enp0s8 srcport 0 0 dstport 8472 nolearning ttl auto ageing 300`,
+      '4: cni0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UP group default qlen 1000',
+      '    bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768',
+      ...cni0, '',
+    ].join('\n'),
+    cniNetD: { '10-flannel.conflist': JSON.stringify({ name: 'cbr0', cniVersion: '0.3.1', plugins: [{ type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } }, { type: 'portmap', capabilities: { portMappings: true } }] }) },
+    cniBin: 'bandwidth\nbridge\ndhcp\nfirewall\nflannel\nhost-device\nhost-local\nipvlan\nloopback\nmacvlan\nportmap\nptp\nsbr\nstatic\ntuning\nvlan\n',
+    flannelSubnetEnv: [...(v4 ? ['FLANNEL_NETWORK=10.244.0.0/16', `FLANNEL_SUBNET=10.244.${i}.1/24`] : []),
+      ...(v6 ? ['FLANNEL_IPV6_NETWORK=fd00:10:244::/56', `FLANNEL_IPV6_SUBNET=fd00:10:244:${i}::1/64`] : []), 'FLANNEL_MTU=1450', 'FLANNEL_IPMASQ=true', ''].join('\n'),
+    sysctl: 'net.bridge.bridge-nf-call-ip6tables = 1\nnet.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n',
+    modules: 'Module                  Size  Used by\nvxlan                  77824  0\nbr_netfilter           32768  0\nbridge                311296  1 br_netfilter\noverlay               151552  14\n',
+    cniIpam: `/var/lib/cni/networks/cbr0:\n${v4 ? `10.244.${i}.2\n` : ''}${v6 ? `fd00:10:244:${i}::2\n` : ''}lock\n`,
+  };
+}
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
