@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import { clusterPodCidr, isApiServerPod, parseKubeadmNetworking, podFlagValue, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
+import { parseCidrList, type Cidr } from '../net/cidr.js';
 
 /** kubeadm's defaults, used when kubeadm-config cannot be read. */
 export const kubeadmDefaultServiceSubnet = '10.96.0.0/12';
@@ -22,6 +23,9 @@ export class ClusterView {
   private serviceSubnetMemo: string | undefined;
   private snapshotTimeMemo: [number | undefined] | undefined;
   private cniDaemonPodsMemo: V1Pod[] | undefined;
+  private podSubnetsMemo: string[] | undefined;
+  private podRangesMemo: Cidr[] | undefined;
+  private serviceRangesMemo: Cidr[] | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
@@ -99,9 +103,24 @@ export class ClusterView {
 
   /** Pod address ranges known from nodes' podCIDRs and the cluster pod CIDR read from the cluster. */
   podSubnets(): string[] {
-    const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
-    const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
-    return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
+    if (this.podSubnetsMemo === undefined) {
+      const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
+      const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
+      this.podSubnetsMemo = [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
+    }
+    return this.podSubnetsMemo;
+  }
+
+  /** podSubnets() parsed, both families: rules ask per observation, so once. */
+  podRanges(): Cidr[] {
+    this.podRangesMemo ??= this.podSubnets().flatMap((c) => parseCidrList(c));
+    return this.podRangesMemo;
+  }
+
+  /** serviceSubnet() parsed, both families. */
+  serviceRanges(): Cidr[] {
+    this.serviceRangesMemo ??= parseCidrList(this.serviceSubnet());
+    return this.serviceRangesMemo;
   }
 
   /**

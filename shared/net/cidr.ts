@@ -69,6 +69,12 @@ export function ipInCidr(ip: string, cidrs: string): boolean {
   return address !== undefined && parseCidrList(cidrs).some((range) => cidrContains(range, address));
 }
 
+/** Whether the address lies in any of the (already parsed) ranges. */
+export function ipInRanges(ip: string, ranges: readonly Cidr[]): boolean {
+  const address = parseIp(ip);
+  return address !== undefined && ranges.some((range) => cidrContains(range, address));
+}
+
 /** Link-local (fe80::/10, 169.254/16) addresses say nothing about the pod network. */
 export function isLinkLocal(ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
   return ip.range() === 'linkLocal';

@@ -1,4 +1,4 @@
-import { hostPortPattern, ipInCidr } from '../../net/cidr.js';
+import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
@@ -37,7 +37,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.8,
     pattern: serviceDialTimeout,
-    when: (match, _o, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()),
+    when: (match, _o, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()),
     explanation: 'Connections to the service IP {ip}:{port} time out on {node} ({error}): service IPs only work once kube-proxy (or its replacement) has programmed the node, and only if the node routes them out of the right interface.',
     nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"', 'ssh {node} ip route get {ip}'],
   },

@@ -1,7 +1,9 @@
 import { diagnose } from '../../../shared/diagnose/diagnose.js';
 import { clusterPodCidr } from '../../../shared/diagnose/cluster-cidr.js';
 import { ClusterView } from '../../../shared/diagnose/cluster-view.js';
+import { parseIptablesSave } from '../../../shared/net/iptables.js';
 import { readDump } from '../../../shared/snapshot/read-dump.js';
+import { buildIptablesView, renderIptablesView } from '../../../plugins/netcheck/iptables-view.js';
 import { podLogKey, type ClusterSnapshot } from '../../../shared/snapshot/types.js';
 
 /**
@@ -93,5 +95,13 @@ describe('a dual-stack cluster', () => {
     }));
     expect(d.findings[0]).toMatchObject({ code: 'POD_CIDR_NOT_ASSIGNED' });
     expect(d.findings[0]?.evidence[0]?.object).toBe('Node k8s-worker-1');
+  });
+
+  it('the iptables view: the dual-stack cluster CIDR, the FORWARD/POSTROUTING rules of its IPv4 range', () => {
+    const dump = parseIptablesSave('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully\nCOMMIT\n*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s 10.244.0.0/16 -j ACCEPT\n-A FORWARD -s 172.17.0.0/16 -j ACCEPT\nCOMMIT\n');
+    const view = buildIptablesView('k8s-worker-1', dump, new ClusterView(healthy).clusterPodCidr());
+    expect(view.podCidr).toBe('10.244.0.0/16,fd00:10:244::/56');
+    expect(view.podCidrRules.map((r) => r.rule)).toEqual(['-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully', '-A FORWARD -s 10.244.0.0/16 -j ACCEPT']);
+    expect(renderIptablesView(view)).toContain('FORWARD/POSTROUTING rules for the pod CIDR 10.244.0.0/16,fd00:10:244::/56 (kubeadm-config networking.podSubnet)');
   });
 });
