@@ -124,6 +124,7 @@ export function logLines(text: string | undefined): string[] {
 function repetitionKey(line: string): string {
   return line
     .replace(/^\w{3} +\d+ [\d:]+ \S+ [\w.-]+(\[\d+\])?: /, '') // journald prefix
+    .replace(/^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})? \S+ [\w.-]+(\[\d+\])?: /, '') // journald -o short-iso prefix
     .replace(/^[IWEF]\d{4} [\d:.]+\s+\d+ /, '') // klog header
     .replace(/time="[^"]*"/, '')
     .replace(/\b[0-9a-f]{64}\b/g, '<id>');
