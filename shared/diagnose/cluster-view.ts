@@ -23,6 +23,7 @@ export class ClusterView {
   private serviceSubnetMemo: string | undefined;
   private snapshotTimeMemo: [number | undefined] | undefined;
   private cniDaemonPodsMemo: V1Pod[] | undefined;
+  private lastSuccessByNode: Map<string, number> | undefined;
   private podSubnetsMemo: string[] | undefined;
   private podRangesMemo: Cidr[] | undefined;
   private serviceRangesMemo: Cidr[] | undefined;
@@ -93,6 +94,27 @@ export class ClusterView {
       this.snapshotTimeMemo = [beats.length > 0 ? Math.max(...beats) : undefined];
     }
     return this.snapshotTimeMemo[0];
+  }
+
+  /**
+   * The latest time a pod on the node got a working sandbox (a pod-network pod became
+   * Ready or started a container), ms since the epoch: a CNI failure logged before it
+   * was overcome. One pass over the pods, on first use.
+   */
+  lastPodNetworkSuccess(node: string): number | undefined {
+    if (this.lastSuccessByNode === undefined) {
+      this.lastSuccessByNode = new Map();
+      for (const pod of this.snapshot.pods) {
+        const name = pod.spec?.nodeName;
+        if (!name || pod.spec?.hostNetwork) continue;
+        const times = [
+          ...(pod.status?.conditions ?? []).filter((c) => c.type === 'Ready' && c.status === 'True').map((c) => c.lastTransitionTime),
+          ...(pod.status?.containerStatuses ?? []).map((c) => c.state?.running?.startedAt),
+        ].map((t) => Date.parse(String(t ?? ''))).filter((t) => Number.isFinite(t));
+        if (times.length > 0) this.lastSuccessByNode.set(name, Math.max(this.lastSuccessByNode.get(name) ?? -Infinity, ...times));
+      }
+    }
+    return this.lastSuccessByNode.get(node);
   }
 
   /** Asked per node and per observation by several rules: one pass over the pods. */

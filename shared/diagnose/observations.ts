@@ -2,6 +2,7 @@ import type { CoreV1Event, V1Node } from '@kubernetes/client-node';
 import { splitPodLogKey, type NodeFacts } from '../snapshot/types.js';
 import { isPodReady, type ClusterView } from './cluster-view.js';
 import { parseLogTime } from './log-time.js';
+import { cniAddFailed } from './rules/unexplained-failures.js';
 import type { Evidence } from './types.js';
 
 export type ObservationSource = 'event' | 'nodeCondition' | 'kubeletLog' | 'runtimeLog' | 'podLog';
@@ -86,9 +87,13 @@ const podInLogLine = /\bpods?=\\?"(?<ns>[\w.-]+)\/(?<name>[\w.-]+)\\?"|"(?<name2
  * time counts: nothing says it is old.
  */
 function pastLogLine(view: ClusterView, line: string, node: string, readySince: number | undefined, now: number | undefined): string | undefined {
-  if (readySince !== undefined) {
-    const time = parseLogTime(line, readySince, now);
-    if (time !== undefined && time < readySince) return `older than ${node} becoming Ready at ${new Date(readySince).toISOString()}`;
+  const reference = readySince ?? now;
+  const time = reference === undefined ? undefined : parseLogTime(line, reference, now);
+  if (time !== undefined && readySince !== undefined && time < readySince) return `older than ${node} becoming Ready at ${new Date(readySince).toISOString()}`;
+  // A failed CNI ADD followed by a pod on the same node getting its network: overcome since.
+  const success = time === undefined ? undefined : view.lastPodNetworkSuccess(node);
+  if (time !== undefined && success !== undefined && time < success && cniAddFailed.test(line)) {
+    return `a pod on ${node} got its network later, at ${new Date(success).toISOString()}`;
   }
   if (view.snapshot.pods.length === 0) return undefined;
   const g = podInLogLine.exec(line)?.groups;

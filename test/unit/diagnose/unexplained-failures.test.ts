@@ -79,3 +79,26 @@ describe('superseded sandbox failures', () => {
     expect(diagnose(snapshot).containerNetwork).toEqual({ status: 'NG', step: 'case-a' });
   });
 });
+
+describe('CNI failures in node logs', () => {
+  const line = 'E1129 21:40:00.000000   41233 remote_runtime.go:116] RunPodSandbox from runtime service failed: rpc error: code = Unknown desc = failed to setup network for sandbox "' + 'e'.repeat(64) + '": plugin type="flannel" failed (add): quux 42';
+  const cluster = (podReadyAt: string) => {
+    const node = makeNode('node-1');
+    Object.assign(node.status!.conditions![0]!, { lastTransitionTime: new Date('2026-11-29T08:00:00Z'), lastHeartbeatTime: new Date('2026-11-29T21:50:00Z') });
+    const pod = makePod('default', 'web-1', { node: 'node-1' });
+    pod.status!.conditions![0]!.lastTransitionTime = new Date(podReadyAt);
+    return { ...emptySnapshot(), nodes: [node], pods: [pod], nodeFacts: { 'node-1': { kubeletLog: `${line}\n` } } };
+  };
+
+  it('newer than the Ready transition and than any pod getting its network there: counts, case-a', () => {
+    const d = diagnose(cluster('2026-11-29T21:00:00Z'));
+    expect(d.containerNetwork).toEqual({ status: 'NG', step: 'case-a' });
+    expect(d.findings.some((f) => f.code === 'CNI_PLUGIN_ERROR' && f.evidence.some((e) => e.text === line))).toBe(true);
+  });
+
+  it('followed by a pod on that node becoming Ready: overcome, listed as history', () => {
+    const d = diagnose(cluster('2026-11-29T21:45:00Z'));
+    expect(d.containerNetwork).toEqual({ status: 'OK', step: 'ready' });
+    expect(d.history).toEqual([expect.objectContaining({ note: 'a pod on node-1 got its network later, at 2026-11-29T21:45:00.000Z' })]);
+  });
+});
