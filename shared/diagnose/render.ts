@@ -40,7 +40,7 @@ export function renderText(diagnosis: Diagnosis, options: RenderTextOptions): st
     }
     if (finding.nextCommands.length > 0) lines.push('   next:', ...finding.nextCommands.map((c) => `     $ ${c}`));
   });
-  const history = diagnosis.history ?? [];
+  const { history } = diagnosis;
   if (history.length > 0) {
     lines.push('', 'History (past failures, not counted in the verdict):');
     for (const h of history) {
@@ -75,7 +75,7 @@ export function toReport(diagnosis: Diagnosis): DiagnosisReport {
     containerNetwork: diagnosis.containerNetwork,
     findings: diagnosis.findings.map((f) => ({ ...f, title: causeCatalog[f.code].title, confidenceLabel: confidenceLabel(f.confidence) })),
     unreadable: diagnosis.unreadable,
-    history: diagnosis.history ?? [],
+    history: diagnosis.history,
     ...(diagnosis.undecided && { undecided: diagnosis.undecided }),
   };
 }
