@@ -24,6 +24,8 @@ import { failingCluster, healthyCluster, healthyClusterWithHistory } from './clu
 const runs = Number(process.env['NETCHECK_PROPERTY_RUNS'] ?? 3000);
 const seed = Number(process.env['NETCHECK_PROPERTY_SEED'] ?? 20261129);
 const dumpRuns = Math.max(40, Math.round(runs / 25));
+/** A hang guard, not a speed goal: generous for a loaded 2-core CI machine. */
+const hangGuardMs = Math.max(120_000, runs * 40);
 
 const allClear = (d: Diagnosis) => d.containerNetwork.status === 'OK';
 const describeDiagnosis = (d: Diagnosis) => renderText(d, { color: false });
@@ -34,7 +36,7 @@ describe('no false all-clear (property)', () => {
       const diagnosis = diagnose(snapshot);
       if (allClear(diagnosis)) throw new Error(`false all-clear:\n${describeDiagnosis(diagnosis)}`);
     }), { numRuns: runs, seed });
-  });
+  }, hangGuardMs);
 
   it('every failure kind is generated and every one alone is NG', () => {
     const seen = new Map<string, number>();
@@ -43,7 +45,7 @@ describe('no false all-clear (property)', () => {
       expect(diagnose(snapshot).containerNetwork.status).toBe('NG');
     }), { numRuns: 500, seed: seed + 1 });
     expect([...seen.keys()].sort()).toEqual(['cni-daemon', 'coredns', 'node-log', 'node-state', 'sandbox-event']);
-  });
+  }, hangGuardMs);
 
   it(`${runs} generated healthy clusters (control): all OK with no findings`, () => {
     fc.assert(fc.property(healthyCluster, ({ snapshot }) => {
@@ -52,7 +54,7 @@ describe('no false all-clear (property)', () => {
         throw new Error(`healthy cluster not OK:\n${describeDiagnosis(diagnosis)}`);
       }
     }), { numRuns: runs, seed });
-  });
+  }, hangGuardMs);
 
   it('healthy clusters with only history (old log lines, sandbox failures of pods Ready now or gone): OK, the old lines listed as history', () => {
     fc.assert(fc.property(healthyClusterWithHistory, (snapshot) => {
@@ -61,7 +63,7 @@ describe('no false all-clear (property)', () => {
       const oldLines = snapshot.nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.lastTransitionTime)).length;
       expect(diagnosis.history.length).toBeGreaterThanOrEqual(oldLines);
     }), { numRuns: Math.round(runs / 3), seed });
-  });
+  }, hangGuardMs);
 
   describe('through a cluster-info dump folder', () => {
     let workDir: string;
@@ -83,14 +85,14 @@ describe('no false all-clear (property)', () => {
         if (allClear(fromDump)) throw new Error(`false all-clear through the dump (layout ${layout % layouts}):\n${describeDiagnosis(fromDump)}`);
         expect(fromDump.containerNetwork).toEqual(inMemory.containerNetwork);
       }), { numRuns: dumpRuns, seed });
-    });
+    }, hangGuardMs);
 
     it(`${dumpRuns} healthy clusters written as dumps and read back: OK`, async () => {
       await fc.assert(fc.asyncProperty(healthyCluster, fc.nat(), async ({ snapshot }, layout) => {
         const fromDump = await viaDump(snapshot, layout);
         if (!allClear(fromDump)) throw new Error(`healthy dump not OK (layout ${layout % layouts}):\n${describeDiagnosis(fromDump)}`);
       }), { numRuns: dumpRuns, seed });
-    });
+    }, hangGuardMs);
   });
 });
 
