@@ -1,5 +1,6 @@
 import type { ClusterSnapshot } from '../snapshot/types.js';
 import { causeExplains, causeRank } from './cause-catalog.js';
+import { catalogRules } from './catalog/index.js';
 import { ClusterView } from './cluster-view.js';
 import { assessContainerNetwork, assessHostNetwork } from './network-status.js';
 import { collectObservations, type Observation } from './observations.js';
@@ -27,9 +28,9 @@ const genericCodes = new Set<Finding['code']>(['UNKNOWN', 'CNI_PLUGIN_ERROR']);
 /** Below this, a finding is too weak to be promoted over what it would explain. */
 const minRootConfidence = 0.6;
 
-/** Every text rule; for each text the most confident match wins. */
+/** Every text rule; for each text the most confident match wins. The catalogue's wordings come from the sources. */
 export const textRules = [
-  ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...nonNetworkRules,
+  ...catalogRules, ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...nonNetworkRules,
 ];
 
 /** Rules that look at objects and node facts rather than one text at a time. */
@@ -43,10 +44,14 @@ export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
   const view = new ClusterView(snapshot);
   const observations = collectObservations(view);
   const current = observations.filter((o) => o.past === undefined);
+  // "No CNI config" on a node, wherever it was read, is weighed against the CNI agent and the other
+  // nodes there: a text rule's context-free "not installed" for the same text would contradict it.
+  const nodeStates = diagnoseNodeConditions(view, current);
+  const weighed = new Set(nodeStates.flatMap((f) => f.evidence.map((e) => e.text)));
   const named = [
-    ...applyTextRules(textRules, current, view),
+    ...applyTextRules(textRules, current, view).filter((f) => !(f.code === 'CNI_NOT_INSTALLED' && f.evidence.every((e) => weighed.has(e.text)))),
     ...diagnoseProbeFailures(current, view),
-    ...diagnoseNodeConditions(view, current),
+    ...nodeStates,
     ...structuralRules.flatMap((rule) => rule(view)),
   ];
   // The invariant: a failure no rule names still gets a finding and makes the verdict NG.

@@ -33,6 +33,7 @@ const serviceDialTimeout = new RegExp(`(?:dial tcp |read udp \\[?[\\da-fA-F.:]+\
 
 export const serviceProxyRules: readonly TextRule[] = [
   {
+    // Go's net package wording ("dial tcp %s: i/o timeout"), whoever wraps it.
     id: 'service-ip-timeout',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.8,
@@ -42,14 +43,16 @@ export const serviceProxyRules: readonly TextRule[] = [
     nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"', 'ssh {node} ip route get {ip}'],
   },
   {
+    // iptables' own messages and older kube-proxy lines seen in its logs; "Failed to execute iptables-restore" is in catalog/kubernetes.ts.
     id: 'kube-proxy-cannot-program-iptables',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.75,
-    pattern: /Failed to execute iptables-restore|iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules/i,
+    pattern: /iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules/i,
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
     nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
   },
   {
+    // iptables' own message.
     id: 'iptables-chain-vanished',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,

@@ -40,10 +40,14 @@ describe('a dual-stack cluster', () => {
   });
 
   it('recorded: cni0 kept an IPv6 address of another range → BRIDGE_ADDRESS_CONFLICT, case-a', async () => {
-    const d = diagnose(await dump('dual-stack-bridge-v6-conflict'));
+    const snapshot = await dump('dual-stack-bridge-v6-conflict');
+    const d = diagnose(snapshot);
     expect(d.containerNetwork).toEqual({ status: 'NG', step: 'case-a' });
     expect(d.findings[0]?.code).toBe('BRIDGE_ADDRESS_CONFLICT');
-    expect(d.findings[0]?.explanation).toContain('fd00:10:244:7::1/64, outside the node\'s pod subnet 10.244.1.0/24, fd00:10:244:1::/64');
+    expect(d.findings[0]?.evidence.map((e) => e.text)).toContain('5: cni0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1430 qdisc noqueue state UP group default qlen 1000 inet fd00:10:244:7::1/64');
+    // From the node facts alone (no event), the comparison of the IPv6 address with the IPv6 pod range finds it.
+    const fromFacts = diagnose({ ...snapshot, events: [] });
+    expect(fromFacts.findings[0]?.explanation).toContain('fd00:10:244:7::1/64, outside the node\'s pod subnet 10.244.1.0/24, fd00:10:244:1::/64');
   });
 
   it('an IPv4 bridge address outside the IPv4 pod range is still found', () => {
