@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { catalogEntries, fillFormat, patternFromFormat } from '../../../../shared/diagnose/catalog/index.js';
 import { ruleFromEntry } from '../../../../shared/diagnose/catalog/catalog-entry.js';
 import { diagnose, textRules } from '../../../../shared/diagnose/diagnose.js';
@@ -25,6 +26,16 @@ describe('the catalogue', () => {
       expect(entry.examples.length).toBeGreaterThan(0);
       for (const values of entry.examples) expect([entry.id, values.length]).toEqual([entry.id, verbCount(entry.source.format)]);
     }
+  });
+
+  it('docs/causes.md lists every project and file the catalogue reads', () => {
+    const docs = readFileSync(new URL('../../../../docs/causes.md', import.meta.url), 'utf8');
+    const coverage = docs.slice(docs.indexOf('### Coverage'));
+    const missing = catalogEntries.flatMap((entry) => {
+      const file = (entry.source.file.split('/').pop() ?? '').replace(/\.go$/, '');
+      return [entry.source.repo, file].filter((name) => !coverage.includes(name)).map((name) => `${entry.id}: ${name}`);
+    });
+    expect(missing).toEqual([]);
   });
 
   it('ids are unique', () => {
