@@ -83,6 +83,10 @@ describe('a dual-stack cluster', () => {
     const service = diagnose(changed((s) => { s.podLogs[podLogKey('default', 'web-6b7f9c5d4-hm2xk', 'web')] = `${dnsLog}\n`; }));
     expect(service.findings[0]).toMatchObject({ code: 'SERVICE_PROXY_BROKEN' });
 
+    const rejected = diagnose(changed((s) => { s.podLogs[podLogKey('default', 'web-6b7f9c5d4-hm2xk', 'web')] = 'W1129 21:49:01.000000       1 reflector.go:424] failed to list *v1.Pod: Get "https://[fd00:10:96::1]:443/api/v1/pods": dial tcp [fd00:10:96::1]:443: connect: no route to host\n'; }));
+    expect(rejected.findings[0]).toMatchObject({ code: 'POD_NETWORK_UNREACHABLE' });
+    expect(rejected.findings[0]?.explanation).toContain('fd00:10:96::1:443');
+
     const elsewhere = diagnose(changed((s) => { s.podLogs[podLogKey('default', 'web-6b7f9c5d4-hm2xk', 'web')] = `${dnsLog.replace('fd00:10:96::a', 'fd00:99::a')}\n`; }));
     expect(elsewhere.findings.map((f) => f.code)).not.toContain('SERVICE_PROXY_BROKEN');
   });
