@@ -2,7 +2,7 @@ import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kube
 import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
 import { capLineLength } from '../files/bounded-read.js';
 import { findDataProblems } from '../snapshot/data-problems.js';
-import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
+import { emptySnapshot, podLogKey, type ClusterSnapshot, type Unreadable } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
 import { objectShape } from './api-shapes.js';
 import { listAll as listAllPages } from './list-all.js';
@@ -28,39 +28,45 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
     listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim });
 
-  /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note. */
-  const tolerant = async <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
+  /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note in `into`. */
+  const tolerantInto = async <T>(into: Unreadable[], what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
     try {
       return await read();
     } catch (error) {
       if (notFoundIsFine && error instanceof KubeApiError && error.status === 404) return fallback;
       if (isForbidden(error) || (error instanceof KubeApiError && error.status === 404)) {
-        snapshot.unreadable.push({ what, reason: (error as Error).message });
+        into.push({ what, reason: (error as Error).message });
         return fallback;
       }
       throw error;
     }
   };
+  const tolerant = <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> =>
+    tolerantInto(snapshot.unreadable, what, read, fallback, notFoundIsFine);
 
   const same = <T>(x: T) => x;
-  onStep('listing nodes');
-  snapshot.nodes = await tolerant('nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []);
-  onStep('listing pods');
-  snapshot.pods = await tolerant('pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []);
-  onStep('listing warning events');
-  snapshot.events = await tolerant('events (all namespaces)', () =>
-    listAll<CoreV1Event>({ verb: 'list', resource: 'events' }, '/api/v1/events', slimEvent, { fieldSelector: 'type=Warning' }), []);
-  onStep('listing daemonsets');
-  snapshot.daemonSets = await tolerant('daemonsets (all namespaces)', () =>
-    listAll<V1DaemonSet>({ verb: 'list', resource: 'daemonsets' }, '/apis/apps/v1/daemonsets', same), []);
-
-  onStep('reading kubeadm-config and kube-proxy config maps');
-  for (const name of ['kubeadm-config', 'kube-proxy']) {
-    const action: ApiAction = { verb: 'get', resource: 'configmaps', namespace: 'kube-system', name };
-    const configMap = await tolerant(`configmap kube-system/${name}`, () =>
-      kube.getJson(action, `/api/v1/namespaces/kube-system/configmaps/${name}`, objectShape<V1ConfigMap>('config map')), undefined, true);
-    if (configMap) snapshot.configMaps.push(configMap);
-  }
+  // The lists do not depend on each other: asked for at once, the API server works on them in parallel.
+  // Their "unreadable" notes are kept in this fixed order, whatever order the answers come in.
+  onStep('listing nodes, pods, warning events, daemonsets and config maps');
+  const notes: Unreadable[][] = [];
+  const inOrder = <T>(index: number, what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> =>
+    tolerantInto((notes[index] = []), what, read, fallback, notFoundIsFine);
+  const [nodes, pods, events, daemonSets, ...configMaps] = await Promise.all([
+    inOrder(0, 'nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []),
+    inOrder(1, 'pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []),
+    inOrder(2, 'events (all namespaces)', () =>
+      listAll<CoreV1Event>({ verb: 'list', resource: 'events' }, '/api/v1/events', slimEvent, { fieldSelector: 'type=Warning' }), []),
+    inOrder(3, 'daemonsets (all namespaces)', () => listAll<V1DaemonSet>({ verb: 'list', resource: 'daemonsets' }, '/apis/apps/v1/daemonsets', same), []),
+    ...['kubeadm-config', 'kube-proxy'].map((name, i) => inOrder(4 + i, `configmap kube-system/${name}`, () =>
+      kube.getJson({ verb: 'get', resource: 'configmaps', namespace: 'kube-system', name },
+        `/api/v1/namespaces/kube-system/configmaps/${name}`, objectShape<V1ConfigMap>('config map')), undefined, true)),
+  ] as const);
+  snapshot.nodes = nodes;
+  snapshot.pods = pods;
+  snapshot.events = events;
+  snapshot.daemonSets = daemonSets;
+  for (const configMap of configMaps) if (configMap) snapshot.configMaps.push(configMap as V1ConfigMap);
+  for (const list of notes) for (const note of list) snapshot.unreadable.push(note);
 
   onStep('reading CNI daemon and CoreDNS logs');
   for (const pod of podsWorthLogs(snapshot.pods, maxCniLogPods)) {
