@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
-import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
 import { capLineLength } from '../files/bounded-read.js';
+import { sanitizeSnapshot } from '../snapshot/sanitize.js';
 import { findDataProblems } from '../snapshot/data-problems.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot, type Unreadable } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
@@ -14,15 +14,15 @@ export interface GatherOptions {
   /** Items per list request: never the whole cluster in one response. */
   pageSize?: number;
   logTailLines?: number;
-  /** Log tails of at most this many CNI daemon pods (not-ready ones first). */
-  maxCniLogPods?: number;
+  /** Which pods' logs to read (the diagnosis knows which matter); none when not given. */
+  podsWorthLogs?: (pods: readonly V1Pod[]) => V1Pod[];
   onStep?: (step: string) => void;
 }
 
 
 /** Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal. */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
-  const { pageSize = 500, logTailLines = 100, maxCniLogPods = 6, onStep = () => {} } = options;
+  const { pageSize = 500, logTailLines = 100, podsWorthLogs = () => [], onStep = () => {} } = options;
   const snapshot = emptySnapshot();
 
   const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
@@ -68,8 +68,11 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   for (const configMap of configMaps) if (configMap) snapshot.configMaps.push(configMap as V1ConfigMap);
   for (const list of notes) for (const note of list) snapshot.unreadable.push(note);
 
+  // Before anything reads the objects: fields of the wrong type go (and are reported).
+  for (const problem of sanitizeSnapshot(snapshot)) snapshot.unreadable.push(problem);
+
   onStep('reading CNI daemon and CoreDNS logs');
-  for (const pod of podsWorthLogs(snapshot.pods, maxCniLogPods)) {
+  for (const pod of podsWorthLogs(snapshot.pods)) {
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
     for (const container of pod.spec?.containers ?? []) {
@@ -82,14 +85,4 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   }
   for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
-}
-
-/** CNI daemon pods (not-ready first, bounded) and CoreDNS pods that have started containers. */
-function podsWorthLogs(pods: V1Pod[], maxCniLogPods: number): V1Pod[] {
-  const started = (p: V1Pod) => (p.status?.containerStatuses ?? []).some((c) => c.state?.running || c.state?.terminated || c.lastState?.terminated);
-  const cni = pods.filter((p) => isCniDaemonPod(p) && started(p))
-    .sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)))
-    .slice(0, maxCniLogPods);
-  const dns = pods.filter((p) => p.metadata?.labels?.['k8s-app'] === 'kube-dns' && started(p)).slice(0, 4);
-  return [...cni, ...dns];
 }
