@@ -18,8 +18,9 @@ export interface NetcheckArgs extends CommonArgs, SshArgs {
 
 const usage = 'kubectl netcheck [--dump DIR | --ssh] [-o text|json|yaml] [--wait [--timeout D]]\n       kubectl netcheck iptables NODE [--service NS/NAME]';
 
-async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
-  const parser = addSshOptions(newParser('netcheck', argv))
+/** The flags and commands, defined once: parsing and shell completion both read them. */
+export function netcheckParser(argv: string[]) {
+  return addSshOptions(newParser('netcheck', argv))
     .usage(`$0: where is the container network setup stuck, and why?\n\nUsage:\n  ${usage}`)
     .command('$0', 'Verdict, findings and next commands')
     .command('iptables <node>', 'The node\'s iptables rules grouped by who added them (kubelet, kube-proxy, CNI)', (y) =>
@@ -31,6 +32,7 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
     .option('force', { type: 'boolean', default: false, describe: 'With --save-bundle: replace an earlier bundle in DIR completely' })
     .option('wait', { type: 'boolean', default: false, describe: 'Watch until the container network is ready' })
     .option('timeout', { type: 'string', describe: 'With --wait: give up after this long (default: 5m)' })
+    .command('completion <action> [dir]', 'Shell completion: `completion install [DIR]` writes the kubectl_complete-* helpers next to the plugins (or into DIR)')
     .option('service', { type: 'string', describe: 'With iptables: trace NS/NAME through KUBE-SERVICES to its endpoints' })
     .example('$0', 'Check the current cluster')
     .example('$0 --ssh', 'Also read CNI files, sysctls and journals on each node')
@@ -38,7 +40,10 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
     .example('$0 --wait --timeout 10m', 'Wait for the container network after applying a CNI')
     .example('$0 iptables kube-node-1 --service kube-system/kube-dns', 'Who wrote which rules, and the kube-dns service path')
     .epilogue('Exit codes: 0 all OK, 1 problems found, 2 usage error, 3 could not check.');
-  const args = await parser.parseAsync();
+}
+
+async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
+  const args = await netcheckParser(argv).parseAsync();
   if (answeredByParser(args)) return undefined;
   const [first] = args._;
   return {

@@ -17,8 +17,9 @@ export interface NsenterArgs extends CommonArgs, SshArgs {
 
 const usage = 'kubectl nsenter POD [-n NS] [-c CONTAINER] [--ns net,mnt,pid,uts,ipc] -- CMD [ARGS...]\n       kubectl nsenter POD --ifaces [-o json]';
 
-async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
-  const args = await addSshOptions(newParser('nsenter', argv))
+/** The flags, defined once: parsing and shell completion both read them. */
+export function nsenterParser(argv: string[]) {
+  return addSshOptions(newParser('nsenter', argv))
     .usage(`$0: run a command in a pod's namespaces on its node, over SSH\n\nUsage:\n  ${usage}`)
     .command('$0 <pod>', 'Run CMD (after --) in the pod\'s namespaces', (y) => y.positional('pod', { type: 'string', describe: 'Pod name' }))
     .option('container', { alias: 'c', type: 'string', describe: 'Container whose process to enter (default: the first)' })
@@ -30,8 +31,11 @@ async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
     .option('output', outputOption)
     .example('$0 coredns-6d4b75cb6d-x2x9z -n kube-system -- ip addr', 'The pod\'s interfaces, seen from inside')
     .example('$0 web-0 -it -- sh', 'An interactive shell in the pod\'s network namespace (node tools)')
-    .example('$0 web-0 --ifaces', 'eth0@ifN inside, vethXXXX@ifM and its bridge on the node')
-    .parseAsync();
+    .example('$0 web-0 --ifaces', 'eth0@ifN inside, vethXXXX@ifM and its bridge on the node');
+}
+
+async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
+  const args = await nsenterParser(argv).parseAsync();
   if (answeredByParser(args)) return undefined;
   const command = ((args as { '--'?: unknown[] })['--'] ?? []).map(String);
   return { ...(args as unknown as NsenterArgs), command };

@@ -13,16 +13,18 @@ import { discoverTap } from './discover.js';
 import { listOrDeleteTaps } from './list.js';
 import { planDest, planSource } from './plan.js';
 import { captureCounts, startCapture, TapSession, type StopReason } from './session.js';
+import { terminationSignals } from '../../shared/cli/platform.js';
 
-/** Resolves on the first of Ctrl-C, SIGTERM, or any of the given endings. */
+/** Resolves on the first of Ctrl-C, a termination signal (SIGTERM/SIGHUP; Ctrl-Break on Windows), or any of the given endings. */
 function firstStop(endings: Promise<StopReason>[]): { reason: Promise<StopReason>; dispose: () => void } {
   let dispose = () => {};
   const signalled = new Promise<StopReason>((resolve) => {
     const onInt = () => resolve('SIGINT');
     const onTerm = () => resolve('SIGTERM');
+    const terminations = terminationSignals(process.platform);
     process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-    dispose = () => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); };
+    for (const signal of terminations) process.once(signal, onTerm);
+    dispose = () => { process.off('SIGINT', onInt); for (const signal of terminations) process.off(signal, onTerm); };
   });
   return { reason: Promise.race([signalled, ...endings]), dispose };
 }

@@ -28,11 +28,11 @@ export class ResponseTooLargeError extends Error {
  * faster and lighter than the generated client's model conversion, which matters
  * on a 30,000-pod cluster.
  */
-export async function getText(config: KubeConfig, apiPath: string, query: Query = {}, signal?: AbortSignal): Promise<string> {
+export async function getText(config: KubeConfig, apiPath: string, query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, ...(signal && { signal }) };
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: accept }, ...(signal && { signal }) };
   // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
   await config.applyToHTTPSOptions(options);
   const transport = url.protocol === 'http:' ? http : https;

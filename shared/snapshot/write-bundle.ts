@@ -17,6 +17,7 @@ import {
   type ContainerLog,
 } from './dump-layout.js';
 import { splitPodLogKey, type ClusterSnapshot, type NodeFacts } from './types.js';
+import { fileNameProblem } from '../cli/platform.js';
 
 type NamespacedKey = keyof typeof namespacedLists;
 
@@ -163,9 +164,8 @@ function groupPodLogs(podLogs: Record<string, string>): Map<string, ContainerLog
 
 /** Names become path segments: refuse anything that could climb out of the bundle. */
 function safeName(name: string, what: string): string {
-  if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) {
-    throw new UsageError(`cannot write ${what} "${name}" into the bundle: not a plain file name`);
-  }
+  const problem = fileNameProblem(name, process.platform);
+  if (problem !== undefined) throw new UsageError(`cannot write ${what} "${name}" into the bundle: ${problem}`);
   return name;
 }
 
