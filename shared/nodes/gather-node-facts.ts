@@ -1,3 +1,4 @@
+import { capLineLength } from '../files/bounded-read.js';
 import type { V1Node } from '@kubernetes/client-node';
 import type { NodeShell } from '../ssh/node-shell.js';
 import type { NodeShellPool } from '../ssh/node-shell-pool.js';
@@ -75,7 +76,8 @@ export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFa
   const unreadable: Unreadable[] = [];
   for (const [key, commands] of Object.entries(textFactCommands) as [TextFact, readonly Argv[]][]) {
     const { text, reason, missing } = await readFirst(shell, commands);
-    if (text !== undefined) facts[key] = text;
+    // Logs are scanned line by line: a line of 80k characters is cut here, at read time.
+    if (text !== undefined) facts[key] = key === 'kubeletLog' || key === 'runtimeLog' ? capLineLength(text) : text;
     else if (missing && whenMissing[key] === 'empty') facts[key] = '';
     else if (missing && whenMissing[key] === 'skip') continue;
     else unreadable.push({ what: `node ${shell.node}: ${commands.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });
