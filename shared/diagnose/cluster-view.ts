@@ -1,7 +1,7 @@
-import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
-import { clusterPodCidr, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
+import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
+import { clusterPodCidr, isApiServerPod, parseKubeadmNetworking, podFlagValue, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
-import { ipInCidr } from '../net/cidr.js';
+import { parseCidrList, type Cidr } from '../net/cidr.js';
 
 /** kubeadm's defaults, used when kubeadm-config cannot be read. */
 export const kubeadmDefaultServiceSubnet = '10.96.0.0/12';
@@ -14,17 +14,22 @@ const cniDaemonNamePattern =
   /^(kube-flannel|flannel|calico-node|canal|weave-net|cilium(?!-operator)|kindnet|kube-router|antrea-agent|kube-ovn-cni|ovnkube-node|aws-node|azure-cni|multus)([-.]|$)/;
 const cniHostPaths = ['/etc/cni/net.d', '/opt/cni/bin', '/etc/cni'];
 
-/**
- * Read-only lookups over a snapshot, shared by all rules. Rules ask per
- * observation (there can be one per pod), so every lookup is an index or a
- * memo built once: the whole diagnosis stays linear in the number of objects.
- */
+/** Read-only lookups over a snapshot, shared by all rules. */
 export class ClusterView {
   private readonly podsByKey = new Map<string, V1Pod>();
   private readonly podsByNode = new Map<string, V1Pod[]>();
   private readonly nodesByName = new Map<string, V1Node>();
-  private readonly configMapsByKey = new Map<string, V1ConfigMap>();
-  private readonly memos = new Map<string, unknown>();
+  private clusterPodCidrMemo: [ClusterPodCidr | undefined] | undefined;
+  private serviceSubnetMemo: string | undefined;
+  private snapshotTimeMemo: [number | undefined] | undefined;
+  private cniDaemonPodsMemo: V1Pod[] | undefined;
+  private lastSuccessByNode: Map<string, number> | undefined;
+  private podSubnetsMemo: string[] | undefined;
+  private podRangesMemo: Cidr[] | undefined;
+  private cniDaemonPodByNode: Map<string, V1Pod> | undefined;
+  private readyProbedPodsByNode: Map<string, { total: number; byName: Map<string, number> }> | undefined;
+  private configMapsByKey: Map<string, ClusterSnapshot['configMaps'][number]> | undefined;
+  private serviceRangesMemo: Cidr[] | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
@@ -37,16 +42,6 @@ export class ClusterView {
       else this.podsByNode.set(node, [pod]);
     }
     for (const node of snapshot.nodes) this.nodesByName.set(nodeName(node), node);
-    for (const configMap of snapshot.configMaps) {
-      const key = `${configMap.metadata?.namespace ?? ''}/${configMap.metadata?.name ?? ''}`;
-      if (!this.configMapsByKey.has(key)) this.configMapsByKey.set(key, configMap);
-    }
-  }
-
-  /** Computes a derived value once per view. */
-  memo<T>(key: string, compute: () => T): T {
-    if (!this.memos.has(key)) this.memos.set(key, compute());
-    return this.memos.get(key) as T;
   }
 
   pod(namespace: string, name: string): V1Pod | undefined {
@@ -82,63 +77,146 @@ export class ClusterView {
     const pod = this.pod(target.namespace ?? '', target.name ?? '');
     if (!pod) return true;
     if (target.uid && pod.metadata?.uid && target.uid !== pod.metadata.uid) return true;
+    // A sandbox that could not be made then is there now once a container runs.
+    if (event.reason === 'FailedCreatePodSandBox' && hasSandboxNow(pod)) return true;
     return isPodReady(pod);
   }
 
-  cniDaemonPods(): V1Pod[] {
-    return this.memo('cniDaemonPods', () => this.snapshot.pods.filter((p) => isCniDaemonPod(p)));
+  /** When the node last became Ready, if it is Ready now and says when (ms since the epoch). */
+  readySince(name: string | undefined): number | undefined {
+    const ready = this.node(name) && readyCondition(this.node(name)!);
+    if (ready?.status !== 'True') return undefined;
+    const t = Date.parse(String(ready.lastTransitionTime ?? ''));
+    return Number.isFinite(t) ? t : undefined;
   }
 
-  /** The first CNI daemon pod scheduled on the node. */
+  /**
+   * The snapshot's "now", without a clock: the newest node heartbeat (kubelets
+   * post status every few seconds to a minute). Works the same on a dump.
+   */
+  snapshotTime(): number | undefined {
+    if (this.snapshotTimeMemo === undefined) {
+      // A loop, not Math.max(...beats): a spread of 125k+ arguments overflows the call stack.
+      let newest: number | undefined;
+      for (const node of this.snapshot.nodes) {
+        for (const condition of node.status?.conditions ?? []) {
+          const beat = Date.parse(String(condition.lastHeartbeatTime ?? ''));
+          if (Number.isFinite(beat) && (newest === undefined || beat > newest)) newest = beat;
+        }
+      }
+      this.snapshotTimeMemo = [newest];
+    }
+    return this.snapshotTimeMemo[0];
+  }
+
+  /**
+   * The latest time a pod on the node got a working sandbox (a pod-network pod became
+   * Ready or started a container), ms since the epoch: a CNI failure logged before it
+   * was overcome. One pass over the pods, on first use.
+   */
+  lastPodNetworkSuccess(node: string): number | undefined {
+    if (this.lastSuccessByNode === undefined) {
+      this.lastSuccessByNode = new Map();
+      for (const pod of this.snapshot.pods) {
+        const name = pod.spec?.nodeName;
+        if (!name || pod.spec?.hostNetwork) continue;
+        const times = [
+          ...(pod.status?.conditions ?? []).filter((c) => c.type === 'Ready' && c.status === 'True').map((c) => c.lastTransitionTime),
+          ...(pod.status?.containerStatuses ?? []).map((c) => c.state?.running?.startedAt),
+        ].map((t) => Date.parse(String(t ?? ''))).filter((t) => Number.isFinite(t));
+        if (times.length > 0) this.lastSuccessByNode.set(name, Math.max(this.lastSuccessByNode.get(name) ?? -Infinity, ...times));
+      }
+    }
+    return this.lastSuccessByNode.get(node);
+  }
+
+  /** Asked per node and per observation by several rules: one pass over the pods. */
+  cniDaemonPods(): V1Pod[] {
+    this.cniDaemonPodsMemo ??= this.snapshot.pods.filter((p) => isCniDaemonPod(p));
+    return this.cniDaemonPodsMemo;
+  }
+
+  /** The first CNI daemon pod scheduled on the node: asked per node, indexed once. */
   cniDaemonPodOn(node: string): V1Pod | undefined {
-    return this.memo('cniDaemonPodByNode', () => {
-      const byNode = new Map<string, V1Pod>();
+    if (this.cniDaemonPodByNode === undefined) {
+      this.cniDaemonPodByNode = new Map();
       for (const pod of this.cniDaemonPods()) {
         const name = pod.spec?.nodeName;
-        if (name !== undefined && !byNode.has(name)) byNode.set(name, pod);
+        if (name !== undefined && !this.cniDaemonPodByNode.has(name)) this.cniDaemonPodByNode.set(name, pod);
       }
-      return byNode;
-    }).get(node);
+    }
+    return this.cniDaemonPodByNode.get(node);
+  }
+
+  /**
+   * Whether another pod on the node with an HTTP/TCP probe is Ready (node → pod traffic
+   * demonstrably works). Asked once per probe failure, and there can be one per pod on
+   * a busy node: the node's pods are counted once.
+   */
+  otherProbedPodReady(node: string, exceptPod: string | undefined): boolean {
+    this.readyProbedPodsByNode ??= new Map();
+    let counts = this.readyProbedPodsByNode.get(node);
+    if (counts === undefined) {
+      counts = { total: 0, byName: new Map() };
+      for (const p of this.podsOnNode(node)) {
+        if (p.spec?.hostNetwork || !isPodReady(p)) continue;
+        if (!(p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket)) continue;
+        const name = p.metadata?.name ?? '';
+        counts.total++;
+        counts.byName.set(name, (counts.byName.get(name) ?? 0) + 1);
+      }
+      this.readyProbedPodsByNode.set(node, counts);
+    }
+    return counts.total - (exceptPod === undefined ? 0 : counts.byName.get(exceptPod) ?? 0) > 0;
   }
 
   /** Pod address ranges known from nodes' podCIDRs and the cluster pod CIDR read from the cluster. */
   podSubnets(): string[] {
-    return this.memo('podSubnets', () => {
+    if (this.podSubnetsMemo === undefined) {
       const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
       const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
-      return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
-    });
-  }
-
-  /** Whether the address lies in a pod subnet: asked per observation, worked out once per address. */
-  isInPodSubnet(ip: string): boolean {
-    const answers = this.memo('isInPodSubnet', () => new Map<string, boolean>());
-    let inside = answers.get(ip);
-    if (inside === undefined) {
-      inside = this.podSubnets().some((cidr) => ipInCidr(ip, cidr));
-      answers.set(ip, inside);
+      this.podSubnetsMemo = [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
     }
-    return inside;
+    return this.podSubnetsMemo;
   }
 
-  /** Service CIDR from kubeadm-config, else kubeadm's default. */
+  /** podSubnets() parsed, both families: rules ask per observation, so once. */
+  podRanges(): Cidr[] {
+    this.podRangesMemo ??= this.podSubnets().flatMap((c) => parseCidrList(c));
+    return this.podRangesMemo;
+  }
+
+  /** serviceSubnet() parsed, both families. */
+  serviceRanges(): Cidr[] {
+    this.serviceRangesMemo ??= parseCidrList(this.serviceSubnet());
+    return this.serviceRangesMemo;
+  }
+
+  /**
+   * Service CIDR(s), comma-separated on dual-stack clusters: kubeadm-config, else the
+   * apiserver's --service-cluster-ip-range, else kubeadm's default.
+   */
   serviceSubnet(): string {
-    return this.kubeadmNetworking().serviceSubnet ?? kubeadmDefaultServiceSubnet;
+    this.serviceSubnetMemo ??= this.kubeadmNetworking().serviceSubnet?.trim()
+      || this.snapshot.pods.filter(isApiServerPod).map((p) => podFlagValue(p, '--service-cluster-ip-range')?.trim()).find((v) => v)
+      || kubeadmDefaultServiceSubnet;
+    return this.serviceSubnetMemo;
   }
 
   /** `networking` of kubeadm's ClusterConfiguration, when kubeadm-config was readable. */
   kubeadmNetworking(): KubeadmNetworking {
-    return this.memo('kubeadmNetworking', () => parseKubeadmNetworking(this.kubeadmClusterConfiguration()));
+    return parseKubeadmNetworking(this.kubeadmClusterConfiguration());
   }
 
   /** The cluster-wide pod CIDR: kubeadm-config, else the controller-manager's flag, else a guess from a node. */
   clusterPodCidr(): ClusterPodCidr | undefined {
     // Rules ask per observation; the answer needs a YAML parse and a pass over every pod, so once.
-    return this.memo('clusterPodCidr', () => clusterPodCidr({
+    this.clusterPodCidrMemo ??= [clusterPodCidr({
       kubeadmClusterConfiguration: this.kubeadmClusterConfiguration(),
       pods: this.snapshot.pods,
       nodePodCidr: this.snapshot.nodes.map((n) => n.spec?.podCIDR).find((c) => c),
-    }));
+    })];
+    return this.clusterPodCidrMemo[0];
   }
 
   /** The cluster pod CIDR only when read from the cluster: a guess could call working rules broken. */
@@ -151,7 +229,14 @@ export class ClusterView {
     return this.configMap('kube-system', 'kubeadm-config')?.data?.['ClusterConfiguration'];
   }
 
-  configMap(namespace: string, name: string): V1ConfigMap | undefined {
+  configMap(namespace: string, name: string) {
+    if (this.configMapsByKey === undefined) {
+      this.configMapsByKey = new Map();
+      for (const c of this.snapshot.configMaps) {
+        const key = `${c.metadata?.namespace ?? ''}/${c.metadata?.name ?? ''}`;
+        if (!this.configMapsByKey.has(key)) this.configMapsByKey.set(key, c);
+      }
+    }
     return this.configMapsByKey.get(`${namespace}/${name}`);
   }
 }
@@ -176,6 +261,12 @@ function isCniAgent(name: string, spec: V1PodSpec | undefined): boolean {
   if (isCniDaemonPodName(name)) return true;
   const mountsCniDirs = (spec?.volumes ?? []).some((v) => cniHostPaths.includes(v.hostPath?.path ?? ''));
   return mountsCniDirs && !name.startsWith('kube-proxy');
+}
+
+/** Ready, a running container, or completed: the pod's sandbox exists (or existed and did its job). */
+export function hasSandboxNow(pod: V1Pod): boolean {
+  return isPodReady(pod) || pod.status?.phase === 'Succeeded' ||
+    [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].some((c) => c.state?.running !== undefined);
 }
 
 export function isPodReady(pod: V1Pod): boolean {

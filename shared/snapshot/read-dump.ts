@@ -5,6 +5,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { ExitCode, PluginError } from '../cli/errors.js';
 import { ListItemSplitter } from '../json/list-items.js';
 import { slimEvent, slimNode, slimPod } from '../kube/slim-objects.js';
+import { sanitizeSnapshot } from './sanitize.js';
 import { findDataProblems } from './data-problems.js';
 import { capLineLength, FileTooLargeError, maxJsonFileBytes, maxTextFileBytes, readBoundedText } from '../files/bounded-read.js';
 import {
@@ -82,6 +83,7 @@ export async function readDump(dir: string, options: ReadDumpOptions = {}): Prom
       snapshot.unreadable.push({ what: u.what, reason: u.reason, ...(u.kind === 'data' && { kind: 'data' as const }) });
     }
   }
+  for (const problem of sanitizeSnapshot(snapshot)) snapshot.unreadable.push(problem);
   for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }

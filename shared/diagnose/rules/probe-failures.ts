@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import type { CauseCode } from '../cause-catalog.js';
+import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
@@ -92,28 +93,7 @@ const isCoreDns = (name: string | undefined) => /^coredns-/.test(name ?? '');
 
 /** Another pod on the node with an HTTP/TCP probe is Ready: node → pod traffic demonstrably works. */
 function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string | undefined): boolean {
-  const counts = readyProbedPodsOn(view, node);
-  return counts.total - (exceptPod === undefined ? 0 : counts.byName.get(exceptPod) ?? 0) > 0;
-}
-
-/** Counted once per node: one probe failure per pod on a busy node would otherwise rescan the node's pods each time. */
-function readyProbedPodsOn(view: ClusterView, node: string): { total: number; byName: Map<string, number> } {
-  const perNode = view.memo('readyProbedPodsByNode', () => new Map<string, { total: number; byName: Map<string, number> }>());
-  let counts = perNode.get(node);
-  if (counts) return counts;
-  counts = { total: 0, byName: new Map() };
-  for (const p of view.podsOnNode(node)) {
-    if (p.spec?.hostNetwork || !isPodReady(p) || !hasNetworkProbe(p)) continue;
-    const name = p.metadata?.name ?? '';
-    counts.total++;
-    counts.byName.set(name, (counts.byName.get(name) ?? 0) + 1);
-  }
-  perNode.set(node, counts);
-  return counts;
-}
-
-function hasNetworkProbe(p: V1Pod): boolean {
-  return (p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket);
+  return view.otherProbedPodReady(node, exceptPod);
 }
 
 /** Any component timing out on a pod IP (apiserver → metrics-server, webhooks ...): the pod network drops it. */
@@ -123,10 +103,10 @@ export const podIpTimeoutRules: readonly TextRule[] = [
     id: 'pod-ip-timeout',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,
-    pattern: /dial tcp \[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout|connect: no route to host)/,
+    pattern: new RegExp(`dial tcp ${hostPortPattern}: (?<error>i/o timeout|connect: no route to host)`),
     // Probe failures are judged above, knowing whether other pods on the node answer.
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
-      view.isInPodSubnet(match.groups?.['ip'] ?? ''),
+      ipInRanges(match.groups?.['ip'] ?? '', view.podRanges()),
     explanation: 'Connections to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
     nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
   },

@@ -6,27 +6,20 @@ import type { Finding } from '../types.js';
 const stuckAfterMs = 60_000;
 
 /**
- * The snapshot's "now", without a clock: the newest node heartbeat (kubelets
- * post status every few seconds to a minute). Works the same on a dump.
+ * The pod changed state (scheduled, or its Ready condition flipped) less than a
+ * minute before the snapshot: starting or restarting, not yet a failure.
  */
-function snapshotTime(view: ClusterView): number | undefined {
-  let newest: number | undefined;
-  for (const node of view.snapshot.nodes) {
-    for (const condition of node.status?.conditions ?? []) {
-      const beat = Date.parse(String(condition.lastHeartbeatTime ?? ''));
-      if (Number.isFinite(beat) && (newest === undefined || beat > newest)) newest = beat;
-    }
-  }
-  return newest;
+export function isPodSettling(view: ClusterView, pod: V1Pod): boolean {
+  const now = view.snapshotTime();
+  if (now === undefined) return false;
+  const changes = (pod.status?.conditions ?? []).filter((c) => c.type === 'PodScheduled' || c.type === 'Ready')
+    .map((c) => Date.parse(String(c.lastTransitionTime ?? ''))).filter((t) => Number.isFinite(t));
+  return changes.length > 0 && now - changes.reduce((a, b) => Math.max(a, b)) <= stuckAfterMs;
 }
 
 /** Scheduled, not on the host network, and still waiting in ContainerCreating for over a minute. */
 export function podsStuckCreating(view: ClusterView): V1Pod[] {
-  return view.memo('podsStuckCreating', () => findPodsStuckCreating(view));
-}
-
-function findPodsStuckCreating(view: ClusterView): V1Pod[] {
-  const now = snapshotTime(view);
+  const now = view.snapshotTime();
   if (now === undefined) return [];
   return view.snapshot.pods.filter((pod) => {
     if (!pod.spec?.nodeName || pod.spec.hostNetwork || pod.status?.phase !== 'Pending') return false;
