@@ -1,14 +1,16 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
+import { validateNetcheckArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export interface NetcheckArgs extends CommonArgs, SshArgs {
   output: OutputFormat;
   dump?: string;
   saveBundle?: string;
+  force: boolean;
   ssh: boolean;
   wait: boolean;
-  timeout: string;
+  timeout?: string;
   /** `iptables NODE`: the iptables view instead of the verdict. */
   iptablesNode?: string;
   service?: string;
@@ -27,8 +29,9 @@ export function netcheckParser(argv: string[]) {
     .option('dump', { type: 'string', describe: 'Read a `kubectl cluster-info dump --output-directory` folder instead of the live cluster' })
     .option('ssh', { type: 'boolean', default: false, describe: 'Also collect facts from every node over SSH' })
     .option('save-bundle', { type: 'string', describe: 'Write what was collected to DIR, in the layout --dump reads' })
+    .option('force', { type: 'boolean', default: false, describe: 'With --save-bundle: replace an earlier bundle in DIR completely' })
     .option('wait', { type: 'boolean', default: false, describe: 'Watch until the container network is ready' })
-    .option('timeout', { type: 'string', default: '5m', describe: 'With --wait: give up after this long' })
+    .option('timeout', { type: 'string', describe: 'With --wait: give up after this long (default: 5m)' })
     .command('completion <action> [dir]', 'Shell completion: `completion install [DIR]` writes the kubectl_complete-* helpers next to the plugins (or into DIR)')
     .option('service', { type: 'string', describe: 'With iptables: trace NS/NAME through KUBE-SERVICES to its endpoints' })
     .example('$0', 'Check the current cluster')
@@ -45,8 +48,8 @@ async function parse(argv: string[]): Promise<NetcheckArgs | undefined> {
   const [first] = args._;
   return {
     ...(args as unknown as NetcheckArgs),
-    iptablesNode: first === 'iptables' ? String((args as { node?: string }).node) : undefined,
+    iptablesNode: first === 'iptables' ? String((args as { node?: string }).node ?? '') : undefined,
   };
 }
 
-export const netcheck = lazyPlugin('netcheck', usage, parse, async () => (await import('./run.js')).runNetcheck);
+export const netcheck = lazyPlugin('netcheck', usage, parse, async () => (await import('./run.js')).runNetcheck, validateNetcheckArgs);

@@ -1,6 +1,6 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
-import { UsageError } from '../../shared/cli/errors.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
+import { validateNsenterArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export interface NsenterArgs extends CommonArgs, SshArgs {
@@ -38,11 +38,7 @@ async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
   const args = await nsenterParser(argv).parseAsync();
   if (answeredByParser(args)) return undefined;
   const command = ((args as { '--'?: unknown[] })['--'] ?? []).map(String);
-  const parsed = { ...(args as unknown as NsenterArgs), command };
-  if (!parsed.ifaces && command.length === 0) {
-    throw new UsageError('no command given: put it after --, like: kubectl nsenter POD -- ip addr', 'or use --ifaces for the interface map');
-  }
-  return parsed;
+  return { ...(args as unknown as NsenterArgs), command };
 }
 
-export const nsenter = lazyPlugin('nsenter', usage, parse, async () => (await import('./run.js')).runNsenter);
+export const nsenter = lazyPlugin('nsenter', usage, parse, async () => (await import('./run.js')).runNsenter, validateNsenterArgs);

@@ -1,4 +1,3 @@
-import yaml from 'js-yaml';
 import type { Io } from '../../shared/cli/io.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
 import { renderInterfaceMap } from '../../shared/net/interface-map.js';
@@ -9,7 +8,9 @@ import { readPodAndNode } from '../../shared/pods/read-objects.js';
 import { nodeRuntime } from '../../shared/runtime/container-ref.js';
 import { nsenterArgv } from '../../shared/runtime/nsenter-argv.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
-import { quoteArgv } from '../../shared/ssh/quote.js';
+import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
 import { signalExitCode } from '../../shared/ssh/exit-status.js';
 import type { NsenterArgs } from './command.js';
 
@@ -19,7 +20,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
   const kube = await connectKube(args, io.env);
   const { pod, node } = await readPodAndNode(kube, kube.namespace, args.pod);
   const picked = pickContainer(pod, args.container);
-  if (picked.note) io.err.write(`note: ${picked.note}\n`);
+  if (picked.note) io.err.write(`note: ${escapeControl(picked.note)}\n`);
   const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;
   const pool = openNodeShells(args, io);
   try {
@@ -27,12 +28,12 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
       const target = pool.targetFor(node);
       const command = args.ifaces ? ['ip', '-j', '-d', 'addr', 'show'] : args.command;
       io.out.write([
-        `# node ${target.node}, SSH to ${target.connectTo} (address from ${target.source}); container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`,
+        escapeControl(`# node ${target.node}, SSH to ${target.connectTo} (address from ${target.source}); container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`),
         '# PID lookup, first that answers:',
-        ...pidLookupPlan(picked, runtime).map((s) => `${quoteArgv(s.argv)}    # ${s.name}`),
+        ...pidLookupPlan(picked, runtime).map((s) => `${quoteArgvForDisplay(s.argv)}    # ${s.name}`),
         '# then:',
-        quoteArgv(nsenterArgv(999999, namespaces, command)).replace('999999', '<PID>'),
-        ...(args.ifaces ? [quoteArgv(['ip', '-j', '-d', 'link', 'show'])] : []),
+        quoteArgvForDisplay(nsenterArgv(999999, namespaces, command)).replace('999999', '<PID>'),
+        ...(args.ifaces ? [quoteArgvForDisplay(['ip', '-j', '-d', 'link', 'show'])] : []),
       ].join('\n') + '\n');
       return 0;
     }
@@ -42,7 +43,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
     if (args.ifaces) {
       const map = await readPodInterfaceMap(shell, pid);
       const doc = { pod: picked.pod, node: node.metadata?.name, pid, ...map };
-      io.out.write(args.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : args.output === 'yaml' ? yaml.dump(doc) : `${renderInterfaceMap(map).trimEnd()}\n`);
+      await writeOutput(io, args.output, doc, (safe) => `${renderInterfaceMap(safe).trimEnd()}\n`);
       return 0;
     }
     const stdinIsTerminal = process.stdin.isTTY === true;

@@ -1,5 +1,6 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
+import { validateTapArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export type MirrorDirection = 'ingress' | 'egress' | 'both';
@@ -59,4 +60,4 @@ async function parse(argv: string[]): Promise<TapArgs | undefined> {
   return args as unknown as TapArgs;
 }
 
-export const tap = lazyPlugin('tap', usage, parse, async () => (await import('./run.js')).runTap);
+export const tap = lazyPlugin('tap', usage, parse, async () => (await import('./run.js')).runTap, validateTapArgs);

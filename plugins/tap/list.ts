@@ -1,7 +1,11 @@
 import type { V1Node } from '@kubernetes/client-node';
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
+import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
-import { getText } from '../../shared/kube/raw-get.js';
+import { listAll } from '../../shared/kube/list-all.js';
 import { runReverts } from '../../shared/plan/execute-plan.js';
 import type { NodeShellPool } from '../../shared/ssh/node-shell-pool.js';
 import { forEachNode } from '../../shared/ssh/probe-nodes.js';
@@ -16,16 +20,25 @@ export interface FoundTap {
 
 /** Our vxlan devices in `ip -j -d link show type vxlan`, recognised by their alias. Pure. */
 export function tapsInLinks(node: string, linkJson: string): FoundTap[] {
-  const links = JSON.parse(linkJson.trim() || '[]') as { ifname?: string; ifalias?: string }[];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(linkJson.trim() || '[]');
+  } catch (error) {
+    throw new PluginError(`node ${escapeControl(node)}: ip -j link show printed something that is not JSON: ${(error as Error).message.split('\n')[0]}`, ExitCode.couldNotCheck);
+  }
+  if (!Array.isArray(parsed)) throw new PluginError(`node ${escapeControl(node)}: ip -j link show printed JSON that is not a list`, ExitCode.couldNotCheck);
+  const links = parsed.filter((l): l is { ifname?: unknown; ifalias?: unknown } => typeof l === 'object' && l !== null);
   return links.flatMap((l) => {
-    const label = parseTapLabel(l.ifalias);
+    if (typeof l.ifname !== 'string' || (l.ifalias !== undefined && typeof l.ifalias !== 'string')) return [];
+    const label = parseTapLabel(l.ifalias as string | undefined);
     return label && l.ifname ? [{ node, ifname: l.ifname, label }] : [];
   });
 }
 
 /** --list and --delete: every node is asked over SSH; unreachable ones are reported, not fatal. */
-export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShellPool, io: Io): Promise<number> {
-  const nodes = (JSON.parse(await kube.call({ verb: 'list', resource: 'nodes' }, () => getText(kube.config, '/api/v1/nodes'))) as { items: V1Node[] }).items;
+/** Reads only; with --delete it changes the nodes unless `mode.dryRun`, which prints the commands instead. */
+export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShellPool, io: Io, mode: { dryRun: boolean }): Promise<number> {
+  const nodes = await listAll<V1Node>(kube, { verb: 'list', resource: 'nodes' }, '/api/v1/nodes');
   const outcomes = await forEachNode(nodes, 8, async (node) => {
     const shell = await pool.shell(node);
     return { shell, taps: tapsInLinks(shell.node, await shell.run(['ip', '-j', '-d', 'link', 'show', 'type', 'vxlan'], { sudo: true })) };
@@ -40,18 +53,20 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
     .filter((t) => wanted === undefined || t.label.pod === wanted);
   if (args.delete) {
     for (const tap of found) {
-      await runReverts(tap.shell, teardownFromLabel(tap.ifname, tap.label));
-      io.err.write(`removed ${tap.ifname} (${tap.label.role} of ${tap.label.pod}) from node ${tap.node}\n`);
+      const teardown = teardownFromLabel(tap.ifname, tap.label);
+      const what = escapeControl(`${tap.ifname} (${tap.label.role} of ${tap.label.pod}) from node ${tap.node}`);
+      if (mode.dryRun) {
+        io.out.write(`# would remove ${what}:\n${teardown.map((argv) => `${quoteArgvForDisplay(argv)}\n`).join('')}`);
+        continue;
+      }
+      await runReverts(tap.shell, teardown);
+      io.err.write(`removed ${what}\n`);
     }
-    if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${wanted}` : ''}\n`);
+    if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${escapeControl(wanted)}` : ''}\n`);
     return failed > 0 ? 1 : 0;
   }
   const rows = found.map((t) => ({ node: t.node, ifname: t.ifname, ...t.label }));
-  if (args.output === 'json') io.out.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (args.output === 'yaml') io.out.write((await import('js-yaml')).dump(rows));
-  else {
-    io.out.write(`${['NODE', 'DEVICE', 'POD', 'ROLE', 'PEER', 'VETH'].join('\t')}\n`);
-    for (const r of rows) io.out.write(`${[r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'].join('\t')}\n`);
-  }
+  await writeOutput(io, args.output, rows, (safe) => [['NODE', 'DEVICE', 'POD', 'ROLE', 'PEER', 'VETH'], ...safe.map((r) => [r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'])]
+    .map((cells) => `${cells.map((cell) => escapeControl(String(cell))).join('\t')}\n`).join(''));
   return failed > 0 ? 1 : 0;
 }

@@ -22,7 +22,7 @@ export async function gatherNames(source: 'pods' | 'nodes' | 'containers' | 'con
     const session = await connectKube({ ...scope, requestTimeout: completionRequestTimeout });
     if (source === 'contexts') return session.config.getContexts().map((c) => c.name);
     const ns = encodeURIComponent(session.namespace);
-    const get = (apiPath: string, accept?: string) => session.call({ verb: 'list', resource: source }, () => getText(session.config, apiPath, {}, accept));
+    const get = (apiPath: string, accept?: string) => session.call({ verb: 'list', resource: source }, () => getText(session.config, apiPath, {}, undefined, accept));
     if (source === 'pods') return names(await get(`/api/v1/namespaces/${ns}/pods`, metadataOnly));
     if (source === 'nodes') return names(await get('/api/v1/nodes', metadataOnly));
     if (source === 'namespaces') return names(await get('/api/v1/namespaces', metadataOnly));

@@ -7,24 +7,32 @@ import {
   readyCondition,
   type ClusterView,
 } from '../cluster-view.js';
+import type { Observation } from '../observations.js';
 import type { TextRule } from '../text-rules.js';
 import type { Evidence, Finding } from '../types.js';
 
 /**
- * Nodes whose Ready condition says the runtime has no loadable CNI config
- * ("NetworkPluginNotReady ... cni plugin not initialized / cni config uninitialized").
- * The condition alone cannot tell "nothing installed" from "installed but broken":
- * what the rest of the cluster shows decides which.
+ * Nodes whose runtime has no loadable CNI config ("NetworkPluginNotReady ... cni plugin
+ * not initialized / cni config uninitialized"), seen in the Ready condition or, when
+ * the condition is not available, in a current kubelet / runtime log line or event:
+ * the same state leads to the same cause wherever it was read. The state alone cannot
+ * tell "nothing installed" from "installed but broken": the rest of the cluster decides.
  */
-export function diagnoseNodeConditions(view: ClusterView): Finding[] {
+export function diagnoseNodeConditions(view: ClusterView, observations: readonly Observation[] = []): Finding[] {
   const nodes = view.snapshot.nodes;
-  const waiting = nodes.filter(isNodeNetworkNotReady);
-  if (waiting.length === 0) return [];
-  const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True').map(nodeName);
+  const waiting = new Map<string, Evidence>(nodes.filter(isNodeNetworkNotReady).map((n) => [nodeName(n), conditionEvidence(n)]));
+  for (const o of observations) {
+    const fromNodeText = o.source === 'kubeletLog' || o.source === 'runtimeLog' || o.source === 'event';
+    if (!fromNodeText || o.past !== undefined || !o.node || waiting.has(o.node) || !networkNotReadyPattern.test(o.evidence.text)) continue;
+    // An event carries no log time: only a node that is not Ready now still says it.
+    if (o.source === 'event' && view.isNodeReadyNow(o.node)) continue;
+    waiting.set(o.node, o.evidence);
+  }
+  if (waiting.size === 0) return [];
+  const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True' && !waiting.has(nodeName(n))).map(nodeName);
   const daemonPods = view.cniDaemonPods();
-  return waiting.map((node): Finding => {
-    const name = nodeName(node);
-    const evidence = [conditionEvidence(node)];
+  return [...waiting].map(([name, evidenceHere]): Finding => {
+    const evidence = [evidenceHere];
     const daemonHere = daemonPods.find((p) => p.spec?.nodeName === name);
     if (daemonHere && isPodReady(daemonHere)) {
       return {
@@ -55,9 +63,13 @@ function conditionEvidence(node: V1Node): Evidence {
   return { object: `Node ${nodeName(node)}`, field: 'status.conditions[Ready].message', text: readyCondition(node)?.message ?? '' };
 }
 
-/** The same states as seen in kubelet and runtime logs, and cloud route conditions. */
+/**
+ * Cloud route conditions. (What the kubelet and runtimes log about the runtime network is in the
+ * source catalogue: catalog/kubernetes.ts, catalog/runtimes.ts.)
+ */
 export const runtimeNetworkLogRules: readonly TextRule[] = [
   {
+    // The NetworkUnavailable condition reason / route controller event of kube-controller-manager, as seen on cloud clusters.
     id: 'cloud-routes-missing',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.7,
@@ -65,25 +77,5 @@ export const runtimeNetworkLogRules: readonly TextRule[] = [
     pattern: /RouteController failed to create a route|NoRouteCreated/,
     explanation: 'The cloud route controller has not created the route to {node}\'s pod CIDR, so pods on other nodes cannot reach pods there.',
     nextCommands: ['kubectl describe node {node} | grep -A3 NetworkUnavailable', 'kubectl -n kube-system logs -l component=cloud-controller-manager --tail=50 | grep -i route'],
-  },
-  {
-    id: 'no-cni-config-files',
-    code: 'CNI_NOT_INSTALLED',
-    confidence: 0.68,
-    sources: ['kubeletLog', 'runtimeLog', 'event'],
-    pattern: /no network config found in \/|\bNo networks found in \//i,
-    when: (_m, observation, view) => !view.isNodeReadyNow(observation.node),
-    explanation: 'The runtime on {node} found no CNI config files at all in /etc/cni/net.d: no pod network add-on has put its config there yet.',
-    nextCommands: ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A   # is a CNI DaemonSet deployed, and Ready on {node}?'],
-  },
-  {
-    id: 'runtime-network-not-ready',
-    code: 'CNI_NOT_INSTALLED',
-    confidence: 0.55,
-    sources: ['kubeletLog', 'runtimeLog', 'event'],
-    pattern: networkNotReadyPattern,
-    when: (_m, observation, view) => !view.isNodeReadyNow(observation.node),
-    explanation: 'The kubelet on {node} reports the container runtime network as not ready: the runtime has not loaded any CNI config.',
-    nextCommands: ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A'],
   },
 ];
