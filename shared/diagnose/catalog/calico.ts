@@ -137,4 +137,13 @@ export const calicoEntries: readonly CatalogEntry[] = [
     explanation: 'calico-node on {node} has no BGP session with {peers}, so routes to pods on those nodes are missing; a wrong autodetected node IP (IP_AUTODETECTION_METHOD) or blocked TCP 179 is the usual reason.',
     nextCommands: calicoNodeCommands,
   },
+  {
+    id: 'calico-bird-no-listening-socket',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.84, emitter: 'daemon', daemonLog: calicoNodeLog,
+    // BIRD's error for BEM_NO_SOCKET (bgp_open); shown in `birdcl show protocols` and `calicoctl node status` as "Error: No listening socket".
+    source: { repo: 'projectcalico/bird', file: 'proto/bgp/bgp.c', format: 'No listening socket' },
+    examples: [[]],
+    explanation: 'BIRD, calico-node\'s BGP daemon on {node}, cannot listen on its BGP port (TCP 179 by default): another BGP daemon on the host (bgpd, bird, a router) holds the port, or the listen address is missing. No BGP sessions come up, so routes to pods on other nodes are missing.',
+    nextCommands: ['ssh {node} "ss -ltnp | grep :179"', 'calicoctl node status', 'stop the host\'s BGP daemon, or move calico\'s: kubectl patch bgpconfiguration default --type=merge -p \'{"spec":{"listenPort":178}}\''],
+  },
 ];

@@ -18,8 +18,9 @@ export const flannelEntries: readonly CatalogEntry[] = [
     nextCommands: podCidrCommands,
   },
   {
+    // The node has a podCIDR; flannel's net-conf.json names another range: a configuration mismatch, not a missing CIDR.
     id: 'flannel-network-does-not-contain-pod-cidr',
-    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.85, emitter: 'daemon', daemonLog,
+    code: 'CNI_CONFIG_INVALID', confidence: 0.85, emitter: 'daemon', daemonLog,
     source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format: 'subnet %q specified in the flannel net config doesn\'t contain %q PodCIDR of the %q node' },
     groups: ['network', 'podCidr', 'nodeName'],
     examples: [['10.244.0.0/16', '10.200.1.0/24', 'node-2']],
@@ -28,7 +29,7 @@ export const flannelEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'flannel-network-does-not-contain-ipv6-pod-cidr',
-    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.85, emitter: 'daemon', daemonLog,
+    code: 'CNI_CONFIG_INVALID', confidence: 0.85, emitter: 'daemon', daemonLog,
     source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format: 'subnet %q specified in the flannel net config doesn\'t contain %q IPv6 PodCIDR of the %q node' },
     groups: ['network', 'podCidr', 'nodeName'],
     examples: [['fd00:10:244::/56', 'fd00:10:200:1::/64', 'node-2']],

@@ -35,6 +35,33 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl -n kube-system logs -l name=weave-net -c weave --tail=50', 'kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam'],
   },
   {
+    id: 'weave-ipam-range-owned-by-unreachable-peer',
+    code: 'IPAM_EXHAUSTED', confidence: 0.72, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    // `weave status ipam`; the last verb is "- unreachable!" for a peer the router cannot reach.
+    source: { repo: 'weaveworks/weave', file: 'prog/weaver/http.go', format: '%-37v %8d IPs (%04.1f%% of total) %s' },
+    groups: [undefined, 'count'],
+    pattern: /(?<count>\d+) IPs \([\d.]+% of total\) - unreachable!/,
+    examples: [['f6:c8:40:e4:39:01(node-3)', '4096', '00.2', '- unreachable!']],
+    explanation: 'weave\'s IPAM ring still gives {count} addresses to a peer it cannot reach (a node that was deleted without `weave rmpeer`): those addresses are lost to every other node, and once the rest is used up new pods get none.',
+    nextCommands: ['kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam', 'kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local rmpeer <unreachable peer>   # on one node only'],
+  },
+  {
+    id: 'weave-dummy-interface',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'net/bridge.go', format: 'creating dummy interface: %v' },
+    examples: [['operation not supported']],
+    explanation: 'The weave router on {node} cannot create its bridge\'s dummy interface (a kernel without the dummy module, or no NET_ADMIN), so it exits and pods there get no network.',
+    nextCommands: ['ssh {node} "modprobe dummy && lsmod | grep dummy"', 'kubectl -n kube-system logs -l name=weave-net -c weave --tail=50 --previous'],
+  },
+  {
+    id: 'weave-fastdp-veth',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'net/bridge.go', format: 'creating bridged fastdp veth pair: %v' },
+    examples: [['file exists']],
+    explanation: 'The weave router on {node} cannot set up its fast datapath (kernel Open vSwitch) link, so it exits; WEAVE_NO_FASTDP=1 makes it fall back to sleeve mode.',
+    nextCommands: ['ssh {node} "lsmod | grep -E \'openvswitch|vxlan\'; ip -d link show type veth | grep -A1 vethwe"', 'kubectl -n kube-system set env ds/weave-net -c weave WEAVE_NO_FASTDP=1'],
+  },
+  {
     id: 'kube-router-pod-cidr-not-set',
     code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.9, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
     source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/utils/pod_cidr.go', format: 'node.Spec.PodCIDR not set for node: %v' },

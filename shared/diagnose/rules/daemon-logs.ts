@@ -48,6 +48,18 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['kubectl run -it --rm dnstest --image=busybox:1.36 --restart=Never -- nslookup kubernetes.io {upstream}', 'ssh {node} "iptables-save -t nat | grep -i masq"'],
   },
   {
+    // Go's net/http (src/net/http/transport.go, tlsHandshakeTimeoutError) in a pod's log: the TCP connection was
+    // made (routing and service translation work) but the server's handshake reply, the first full-size packets,
+    // never arrives: the classic path-MTU black hole of an overlay whose MTU is larger than the path allows.
+    id: 'pod-tls-handshake-timeout',
+    code: 'MTU_MISMATCH',
+    confidence: 0.55,
+    sources: ['podLog'],
+    pattern: /net\/http: TLS handshake timeout/,
+    explanation: 'A pod on {node} opens TCP connections but its TLS handshakes time out: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+  },
+  {
     // CoreDNS plugin/ready and plugin/kubernetes start-up lines, as seen in CoreDNS logs.
     id: 'coredns-waiting-for-api',
     code: 'SERVICE_PROXY_BROKEN',
