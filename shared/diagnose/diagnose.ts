@@ -5,7 +5,7 @@ import { ClusterView } from './cluster-view.js';
 import { assessContainerNetwork, assessHostNetwork } from './network-status.js';
 import { collectObservations } from './observations.js';
 import { diagnoseCniDaemons } from './rules/cni-daemon.js';
-import { diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable } from './rules/coredns.js';
+import { diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable, diagnoseCoreDnsWithoutNetwork } from './rules/coredns.js';
 import { diagnoseKubeProxyPods, serviceProxyRules } from './rules/kube-proxy.js';
 import { daemonLogRules } from './rules/daemon-logs.js';
 import { diagnoseAddressing } from './rules/node-facts-addressing.js';
@@ -32,7 +32,7 @@ export const textRules = [
 
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
-  diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
+  diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable, diagnoseCoreDnsWithoutNetwork,
   diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
 ];
 

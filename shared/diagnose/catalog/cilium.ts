@@ -51,4 +51,13 @@ export const ciliumEntries: readonly CatalogEntry[] = [
     explanation: 'The cilium agent on {node} refused the pod an address: {error}',
     nextCommands: agentCommands,
   },
+  {
+    id: 'cilium-agent-kernel-too-old',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.88, emitter: 'daemon', daemonLog: 'kube-system/cilium-q7lwn/cilium-agent',
+    source: { repo, file: 'pkg/datapath/linux/requirements.go', format: 'kernel version: NOT OK: minimal supported kernel version is %s; kernel version that is running is: %s' },
+    groups: ['required', 'running'],
+    examples: [['>= 4.19.57', '4.15.0'], ['>= 4.8.0', '4.4.0']],
+    explanation: 'The cilium agent on {node} exits at start-up: the node runs Linux {running} and this cilium release needs {required}. Until the kernel is upgraded (or an older cilium is used), pods there get no network.',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,KERNEL:.status.nodeInfo.kernelVersion', 'kubectl -n kube-system logs -l k8s-app=cilium --previous --tail=20'],
+  },
 ];

@@ -140,4 +140,13 @@ export const flannelEntries: readonly CatalogEntry[] = [
     explanation: 'The flannel CNI plugin reads {file}, which flanneld writes once it has leased the node\'s subnet; it does not exist on {node}, so flanneld is not running or has not registered there.',
     nextCommands: subnetEnvCommands,
   },
+  {
+    id: 'flannel-vxlan-device-down',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'pkg/backend/vxlan/device.go', format: 'failed to set interface %s to UP state: %s' },
+    groups: ['iface'],
+    examples: [['flannel.1', 'address already in use']],
+    explanation: 'flanneld on {node} cannot bring its VXLAN device {iface} up (usually another VXLAN device already holds UDP port 8472 / the same VNI, e.g. left by an earlier CNI), so it exits and pods there get no network.',
+    nextCommands: ['ssh {node} ip -d link show type vxlan', 'ssh {node} "ss -lun | grep 8472"', 'kubectl logs -n {namespace} {podName} --previous --tail=50'],
+  },
 ];

@@ -97,6 +97,16 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
   },
   {
+    id: 'antrea-agent-exited',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.72, emitter: 'daemon', daemonLog: 'kube-system/antrea-agent-5kq9z/antrea-agent',
+    source: { repo: 'antrea-io/antrea', file: 'cmd/antrea-agent/main.go', format: 'Error running agent: %v' },
+    groups: ['error'],
+    pattern: /Error running agent: (?<error>.{1,200})/,
+    examples: [['error initializing agent: failed to connect OVSDB socket: dial unix /var/run/openvswitch/db.sock: connect: connection refused']],
+    explanation: 'antrea-agent on {node} exits at start-up ({error}), so pods there get no network.',
+    nextCommands: ['kubectl -n kube-system logs -l component=antrea-agent -c antrea-agent --previous --tail=50', 'kubectl -n kube-system logs -l component=antrea-agent -c antrea-ovs --tail=50'],
+  },
+  {
     id: 'antrea-cni-api-version-skew',
     code: 'CNI_PLUGIN_ERROR', confidence: 0.75, emitter: 'cni-plugin', pluginType: 'antrea',
     source: { repo: 'antrea-io/antrea', file: 'pkg/cni/client.go', format: 'incompatible CNI API version between client (antrea-cni) and server (antrea-agent), client is using version %s' },

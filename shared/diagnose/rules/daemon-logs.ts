@@ -79,6 +79,20 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['kubectl get clusterrolebinding -o wide | grep {serviceAccount}', 'kubectl auth can-i list nodes --as=system:serviceaccount:{saNamespace}:{serviceAccount}', 're-apply the provider\'s full manifest (it carries the RBAC objects)'],
   },
   {
+    // How a process says it is dying, whatever it is: logrus `level=fatal`, klog's F-lines, Go's `panic: `,
+    // util-linux nsenter's "failed to execute %s" (sys-utils/nsenter.c; the agents' init containers run host
+    // commands through it) and the runtime's exec failures. In a CNI daemon's own log this means the agent,
+    // or the init step before it, does not come up; the specific wordings in the catalogue rank above it.
+    id: 'cni-daemon-log-fatal',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
+    when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
+    explanation: 'The CNI daemon pod {pod} on {node} logs a fatal error and exits (or its init container does); until it runs, pods on {node} get no network.',
+    nextCommands: ['kubectl describe -n {namespace} pod/{podName}', 'kubectl logs -n {namespace} {podName} --all-containers --previous --tail=50'],
+  },
+  {
     // kubelet pod_workers "Error syncing pod" lines (observed in kubelet logs).
     id: 'kubelet-cannot-run-cni-daemon',
     code: 'CNI_DAEMON_NOT_READY',
