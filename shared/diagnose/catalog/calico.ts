@@ -181,4 +181,22 @@ export const calicoEntries: readonly CatalogEntry[] = [
     explanation: 'calico-node on {node} cannot parse its IP_AUTODETECTION_METHOD "{method}", so it finds no node address and does not start.',
     nextCommands: ['kubectl -n kube-system get ds calico-node -o yaml | grep -A1 AUTODETECTION', 'see https://docs.tigera.io/calico/latest/networking/ipam/ip-autodetection for the accepted forms'],
   },
+  {
+    id: 'calico-bird-config-missing',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.78, emitter: 'daemon', daemonLog: calicoNodeLog,
+    // confd inside calico-node writes bird.cfg once it has read the node's BGP configuration from the datastore.
+    source: { repo: 'projectcalico/bird', file: 'sysdep/unix/main.c', format: 'Unable to open configuration file %s: %m' },
+    groups: ['file'],
+    examples: [['/etc/calico/confd/config/bird.cfg', 'No such file or directory']],
+    explanation: 'BIRD in calico-node on {node} has no configuration ({file}): confd has not written it, because calico-node could not read its node and BGP settings from the datastore (API server unreachable, or start-up failed earlier in its log). No BGP sessions, so routes to pods on other nodes are missing.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=calico-node -c calico-node --tail=80 | grep -iE "error|fatal|confd"', 'calicoctl node status'],
+  },
+  {
+    id: 'calico-node-cannot-set-node-resource',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.72, emitter: 'daemon', daemonLog: calicoNodeLog,
+    source: { repo, file: 'node/pkg/lifecycle/startup/startup.go', format: 'Unable to set node resource configuration, retrying...' },
+    examples: [[]],
+    explanation: 'calico-node on {node} cannot write its Node resource to the datastore (API server unreachable or RBAC), so its start-up does not finish and pods there get no network.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=calico-node -c calico-node --tail=50 | grep -A2 "Unable to set node resource"', 'kubectl auth can-i update nodes --as=system:serviceaccount:kube-system:calico-node'],
+  },
 ];

@@ -46,6 +46,14 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam', 'kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local rmpeer <unreachable peer>   # on one node only'],
   },
   {
+    id: 'weave-ipam-seeded-by-different-peers',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.78, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'ipam/allocator.go', format: 'IP allocation was seeded by different peers (received: %v, ours: %v)' },
+    examples: [['[6e:4d:8a:b1:2c:03(node-3)]', '[f2:9a:11:4c:7e:d0(node-1)]']],
+    explanation: 'weave on {node} refuses its peers: their IP allocation rings were seeded separately (a node that joined with old state in /var/lib/weave, or two clusters merged), so the ring splits and pods on the odd nodes get no address.',
+    nextCommands: ['kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam', 'on the odd node: rm /var/lib/weave/weave-netdata.db, then delete its weave-net pod'],
+  },
+  {
     id: 'weave-dummy-interface',
     code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
     source: { repo: 'weaveworks/weave', file: 'net/bridge.go', format: 'creating dummy interface: %v' },
