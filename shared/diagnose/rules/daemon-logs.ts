@@ -60,6 +60,36 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
   },
   {
+    // iputils ping (ping/ping.c: "Frag needed and DF set (mtu = %u)") and tcpdump (print-icmp.c: "unreachable - need to
+    // frag (mtu %u)"): a hop on the path says the packet is larger than its MTU. Pasted probe output, or a CNI's own log.
+    id: 'path-mtu-smaller',
+    code: 'MTU_MISMATCH',
+    confidence: 0.62,
+    pattern: /Frag needed and DF set \(mtu = (?<mtu>\d+)\)|unreachable - need to frag \(mtu (?<mtuSeen>\d+)\)/,
+    explanation: 'A hop between the nodes reports a path MTU smaller than the packets sent: pods or the overlay use an MTU larger than the path allows, so large packets are dropped.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
+  },
+  {
+    // iputils ping's local error when a probe (-M do -s N) exceeds the sending interface's MTU: the MTU of that interface is {mtu}.
+    id: 'ping-message-too-long',
+    code: 'MTU_MISMATCH',
+    confidence: 0.5,
+    pattern: /ping: local error: [Mm]essage too long, mtu=(?<mtu>\d+)/,
+    explanation: 'A ping with the don\'t-fragment bit set did not fit the sending interface (MTU {mtu}): when the other side\'s MTU is larger (a jumbo-frame node, or an overlay without room for its header), large packets between them are dropped.',
+    nextCommands: ['ssh {node} ip -br link', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+  },
+  {
+    // A loopback nameserver in a node's /etc/resolv.conf (systemd-resolved's 127.0.0.53, dnsmasq's 127.0.1.1): CoreDNS
+    // forwards to it from inside its pod, where it is CoreDNS itself (coredns plugin/loop README, "Troubleshooting").
+    id: 'resolv-conf-loopback-nameserver',
+    code: 'DNS_FORWARDING_LOOP',
+    confidence: 0.45,
+    sources: ['kubeletLog', 'podLog'],
+    pattern: /^\s*nameserver\s+(?<nameserver>127\.\d+\.\d+\.\d+|::1)\s*$/,
+    explanation: 'A resolv.conf on {node} names the loopback resolver {nameserver}; if it is the one the kubelet gives CoreDNS (its resolvConf), CoreDNS forwards to itself and loops.',
+    nextCommands: ['kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o \'"resolvConf":"[^"]*"\'', 'point the kubelet\'s resolvConf at /run/systemd/resolve/resolv.conf, then: kubectl -n kube-system rollout restart deploy/coredns'],
+  },
+  {
     // CoreDNS plugin/ready and plugin/kubernetes start-up lines, as seen in CoreDNS logs.
     id: 'coredns-waiting-for-api',
     code: 'SERVICE_PROXY_BROKEN',

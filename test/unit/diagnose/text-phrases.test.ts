@@ -91,6 +91,11 @@ const cases: [string, Where, string, CauseCode | 'NONE'][] = [
   ['CoreDNS OOM-killed, seen in the node journal', 'kubelet', 'Nov 29 08:14:02 worker-1 kernel: [189136.073938] coredns invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=999', 'DNS_FORWARDING_LOOP'],
   ['cilium cannot reach the API service IP (timeout: the service path is what is broken)', 'log:kube-system/cilium-q7lwn/cilium-agent', 'time="2026-11-29T08:14:02Z" level=error msg="Unable to contact k8s api-server" error="Get \\"https://10.96.0.1:443/api/v1/namespaces/kube-system\\": dial tcp 10.96.0.1:443: i/o timeout" ipAddr="https://10.96.0.1:443" subsys=k8s-client', 'SERVICE_PROXY_BROKEN'],
   ['cilium cannot reach the API server for another reason', 'log:kube-system/cilium-q7lwn/cilium-agent', 'time="2026-11-29T08:14:02Z" level=error msg="Unable to contact k8s api-server" error="Get \\"https://192.168.10.4:6443/api/v1/namespaces/kube-system\\": dial tcp 192.168.10.4:6443: connect: operation not permitted" ipAddr="https://192.168.10.4:6443" subsys=k8s-client', 'CNI_DAEMON_NOT_READY'],
+  ['a hop reports a smaller path MTU', 'kubelet', 'From 192.168.252.252 icmp_seq=1 Frag needed and DF set (mtu = 1406)', 'MTU_MISMATCH'],
+  ['tcpdump shows ICMP need-to-frag', 'kubelet', '08:14:02.118274 IP 10.0.0.1 > 10.0.0.12: ICMP 10.0.0.12 unreachable - need to frag (mtu 1450), length 556', 'MTU_MISMATCH'],
+  ['a don\'t-fragment ping does not fit the interface', 'kubelet', 'ping: local error: message too long, mtu=1450', 'MTU_MISMATCH'],
+  ['the node resolv.conf names systemd-resolved', 'kubelet', 'nameserver 127.0.0.53', 'DNS_FORWARDING_LOOP'],
+  ['a pod resolv.conf names the cluster DNS', 'kubelet', 'nameserver 10.96.0.10', 'NONE'],
   ['kubelet itself not running', 'kubelet', "[kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed with error: Get \"http://localhost:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.", 'NOT_A_NETWORK_FAULT'],
   ['kubelet credentials rejected', 'kubelet', 'E1126 05:00:00.000000   41233 reflector.go:138] k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Node: failed to list *v1.Node: Unauthorized', 'NOT_A_NETWORK_FAULT'],
 ];
