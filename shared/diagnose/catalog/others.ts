@@ -1,7 +1,7 @@
 import type { CatalogEntry } from './catalog-entry.js';
 
 /**
- * weaveworks/weave, cloudnativelabs/kube-router, kindnet (aojea/kindnet, kind's CNI) and antrea
+ * weaveworks/weave, cloudnativelabs/kube-router, kindnet (aojea/kindnet, kind's CNI), kube-ovn and antrea
  * (antrea-io/antrea; its CNI binary's "agent socket missing" is Go's dial error, see rules/sandbox-errors.ts).
  */
 export const otherAgentEntries: readonly CatalogEntry[] = [
@@ -103,6 +103,47 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     examples: [['node-2']],
     explanation: 'Node {nodeName} has no spec.podCIDR, so kindnet installs no route to it and its pods are unreachable; the controller-manager allocates node CIDRs only with --allocate-node-cidrs and a --cluster-cidr.',
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
+  },
+  {
+    id: 'kube-router-ipvs-sync-failed',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.72, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/controllers/proxy/network_services_controller.go', format: 'Error syncing IPVS services: %s' },
+    examples: [['failed to create ipset: kube-router-local-ips - ipset v7.17: Kernel error received: Operation not permitted']],
+    explanation: 'kube-router (which replaces kube-proxy here) cannot program the node\'s IPVS services on {node}, so service IPs are not translated there.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-router --tail=50 | grep -iE "ipvs|ipset|iptables"', 'ssh {node} "lsmod | grep -E \'ip_vs|ip_set\'; ipvsadm -Ln | head"'],
+  },
+  {
+    id: 'kube-router-service-sync-failed',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.7, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/controllers/proxy/network_services_controller.go', format: 'error during full sync in network service controller. Error: %v' },
+    examples: [['failed to run iptables command: running [/sbin/iptables -t nat -S KUBE-ROUTER-SERVICES --wait]: exit status 3: iptables v1.8.7 (legacy): can\'t initialize iptables table `nat\': Table does not exist (do you need to insmod?)']],
+    explanation: 'kube-router\'s service proxy fails to sync on {node}, so service IPs are not (or no longer) translated there.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-router --tail=50 | grep -iE "sync|iptables|ipvs"', 'ssh {node} "iptables --version; lsmod | grep -E \'ip_vs|iptable_nat|nf_tables\'"'],
+  },
+  {
+    id: 'kindnet-not-on-host-network',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.8, emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni',
+    source: { repo: 'aojea/kindnet', file: 'cmd/kindnetd/main.go', format: 'hostIP(= %q) != podIP(= %q) but must be running with host network: ' },
+    groups: ['hostIp', 'podIp'],
+    examples: [['172.18.0.3', '10.244.1.7']],
+    explanation: 'kindnetd on {node} exits because it is not running on the host network (its pod IP {podIp} differs from the host IP {hostIp}): the kindnet DaemonSet was changed or replaced, so pods there get no network.',
+    nextCommands: ['kubectl -n kube-system get ds kindnet -o jsonpath=\'{.spec.template.spec.hostNetwork}\'', 'kubectl -n kube-system logs -l app=kindnet --previous --tail=20'],
+  },
+  {
+    id: 'kindnet-routes-controller-failed',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni',
+    source: { repo: 'aojea/kindnet', file: 'cmd/kindnetd/main.go', format: 'error running routes controller: %v' },
+    examples: [['failed to add route to 10.244.2.0/24 via 172.18.0.4: network is unreachable']],
+    explanation: 'kindnetd on {node} cannot install the routes to the other nodes\' pod subnets and exits, so cross-node pod traffic fails.',
+    nextCommands: ['kubectl -n kube-system logs -l app=kindnet --previous --tail=20', 'ssh {node} ip route'],
+  },
+  {
+    id: 'kube-ovn-no-available-address',
+    code: 'IPAM_EXHAUSTED', confidence: 0.86, emitter: 'cni-plugin', pluginType: 'kube-ovn',
+    source: { repo: 'kubeovn/kube-ovn', file: 'pkg/ipam/ipam.go', format: 'NoAvailableAddress' },
+    examples: [[]],
+    explanation: 'kube-ovn has no free address left in the pod\'s subnet (the Subnet resource\'s CIDR minus its excludeIps), so the pod on {node} gets none.',
+    nextCommands: ['kubectl get subnets.kubeovn.io -o custom-columns=NAME:.metadata.name,CIDR:.spec.cidrBlock,USED:.status.v4usingIPs,FREE:.status.v4availableIPs', 'kubectl get ips.kubeovn.io | wc -l'],
   },
   {
     id: 'antrea-agent-exited',
