@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems, isCniDaemonSet, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
+import { containerProblems, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
 import type { Evidence, Finding } from '../types.js';
 
 const isCoreDns = (pod: V1Pod) =>
@@ -58,34 +58,5 @@ export function diagnoseCoreDnsUnschedulable(view: ClusterView): Finding[] {
     evidence: unschedulable.slice(0, 2).map((e) => ({ object: `Pod ${e.involvedObject.namespace}/${e.involvedObject.name}`, field: 'events[FailedScheduling].message', text: e.message ?? '' })),
     explanation: 'CoreDNS cannot be scheduled because every node is NotReady, and no CNI agent runs anywhere: after kubeadm init the nodes stay NotReady until a pod network add-on is installed.',
     nextCommands: ['kubectl get nodes', 'kubectl describe nodes | grep -A2 "Ready "', 'kubectl apply -f <your CNI provider\'s manifest>'],
-  }];
-}
-
-/** Distributions whose kubelet version says they run their own CNI inside the node service (k3s/rke2 flannel), with no daemon pod. */
-const builtInNetworkKubelet = /\+k3s|\+rke2/;
-
-/**
- * CoreDNS scheduled but stuck in ContainerCreating, in a pod listing that shows kube-system's pods
- * and no CNI agent anywhere, with no sandbox error naming another cause: the sandbox waits for a
- * pod network nobody installed (kubeadm's "CoreDNS stays ContainerCreating/Pending until a pod
- * network add-on is installed"). Weak: a sandbox error or node log names the cause better.
- */
-export function diagnoseCoreDnsWithoutNetwork(view: ClusterView): Finding[] {
-  const { pods, nodes, nodeFacts, daemonSets, events } = view.snapshot;
-  const creating = pods.filter(isCoreDns).filter((pod) => pod.status?.phase === 'Pending'
-    && (pod.status.containerStatuses ?? []).some((c) => c.state?.waiting?.reason === 'ContainerCreating'));
-  if (creating.length === 0) return [];
-  const systemPodsListed = pods.some((p) => p.metadata?.namespace === 'kube-system' && !isCoreDns(p));
-  const agentKnown = view.cniDaemonPods().length > 0 || daemonSets.some(isCniDaemonSet);
-  const configKnown = Object.values(nodeFacts).some((facts) => Object.keys(facts.cniNetD ?? {}).length > 0);
-  const builtIn = nodes.some((n) => builtInNetworkKubelet.test(n.status?.nodeInfo?.kubeletVersion ?? ''));
-  const sandboxErrors = events.some((e) => e.reason === 'FailedCreatePodSandBox');
-  if (!systemPodsListed || agentKnown || configKnown || builtIn || sandboxErrors) return [];
-  return [{
-    code: 'CNI_NOT_INSTALLED',
-    confidence: 0.45,
-    evidence: creating.slice(0, 2).map((pod) => ({ object: `Pod ${pod.metadata?.namespace}/${pod.metadata?.name}`, field: 'status.containerStatuses[].state.waiting.reason', text: 'ContainerCreating' })),
-    explanation: 'CoreDNS waits in ContainerCreating and no CNI agent runs in the cluster: its sandbox waits for a pod network that was never installed (or the runtime was not configured to use one).',
-    nextCommands: ['kubectl get ds -A   # is a CNI provider deployed?', 'ssh <node> ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl apply -f <your CNI provider\'s manifest>'],
   }];
 }

@@ -1,3 +1,4 @@
+import { parseCidrList, formatCidr } from '../../net/cidr.js';
 import { findChain, parseIptablesSave, rulesMentioningCidr, type IptablesDump } from '../../net/iptables.js';
 import { traceService } from '../../net/iptables-trace.js';
 import type { ClusterView } from '../cluster-view.js';
@@ -8,7 +9,8 @@ const legacyTablesWarning = /iptables-legacy tables present/;
 /** kube-proxy's rules and the FORWARD path, read from each node's iptables-save. */
 export function diagnoseIptables(view: ClusterView): Finding[] {
   const kubeProxyRuns = view.snapshot.pods.some((p) => p.metadata?.name?.startsWith('kube-proxy-'));
-  const podSubnet = view.knownClusterPodCidr();
+  // iptables-save holds the IPv4 rules: only the IPv4 pod range (of a dual-stack list) is judged here.
+  const podSubnet = parseCidrList(view.knownClusterPodCidr()).filter((c) => c.family === 'ipv4').map(formatCidr).join(',') || undefined;
   return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => {
     if (facts.iptablesSave === undefined) return [];
     const dump = parseIptablesSave(facts.iptablesSave);

@@ -23,7 +23,7 @@ const cases: [string, (facts: NodeFacts, snapshot: ClusterSnapshot) => void, Cau
   ['flanneld wrote no subnet.env', (f) => { f.flannelSubnetEnv = null; }, 'FLANNEL_SUBNET_ENV_MISSING', 'case-a', /\/run\/flannel\/subnet\.env/],
   ['cni0 kept an old address', (f) => { f.ipAddr = replaceLine(f.ipAddr, 'inet 10.244.0.1/24 brd 10.244.0.255 scope global cni0' as unknown as RegExp, 'inet 10.244.7.1/24 brd 10.244.7.255 scope global cni0'); }, 'BRIDGE_ADDRESS_CONFLICT', 'case-a', /10\.244\.7\.1\/24, outside the node's pod subnet 10\.244\.0\.0\/24/],
   ['every host-local address is reserved', (f) => { f.cniIpam = `/var/lib/cni/networks/cbr0:\n${Array.from({ length: 253 }, (_, i) => `10.244.0.${i + 2}`).join('\n')}\nlock\n`; }, 'IPAM_EXHAUSTED', 'case-a', /253 addresses reserved .* but only 2 pods run there/],
-  ['the node has no podCIDR', (f, s) => { delete s.nodes[0]!.spec!.podCIDR; f.flannelSubnetEnv = null; }, 'POD_CIDR_NOT_ASSIGNED', 'waiting-for-cni', /has none/],
+  ['the node has no podCIDR', (f, s) => { delete s.nodes[0]!.spec!.podCIDR; delete s.nodes[0]!.spec!.podCIDRs; f.flannelSubnetEnv = null; }, 'POD_CIDR_NOT_ASSIGNED', 'waiting-for-cni', /has none/],
   ['bridge-nf-call-iptables is 0', (f) => { f.sysctl = replaceLine(f.sysctl, /bridge-nf-call-iptables = 1/, 'bridge-nf-call-iptables = 0'); }, 'HOST_NETFILTER_SETTINGS', 'case-b', /bridge-nf-call-iptables is 0/],
   ['ip_forward is 0', (f) => { f.sysctl = replaceLine(f.sysctl, /ip_forward = 1/, 'ip_forward = 0'); }, 'HOST_NETFILTER_SETTINGS', 'case-b', /ip_forward is 0/],
   ['br_netfilter is not loaded', (f) => { f.modules = replaceLine(f.modules, /^br_netfilter.*\n/m, ''); f.sysctl = 'net.ipv4.ip_forward = 1\n'; }, 'HOST_NETFILTER_SETTINGS', 'case-b', /br_netfilter module is not loaded/],

@@ -1,4 +1,5 @@
 import { diagnose } from '../../../shared/diagnose/diagnose.js';
+import { renderText } from '../../../shared/diagnose/render.js';
 import type { CauseCode } from '../../../shared/diagnose/types.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../../../shared/snapshot/types.js';
 import { makeEvent, makeNode, makePod } from './snapshot-builders.js';
@@ -111,10 +112,29 @@ describe('what each error phrase is taken for', () => {
 });
 
 describe('history in the kubelet log', () => {
-  it('"network not ready" lines of a node that is Ready now are not a finding', () => {
-    const snapshot = snapshotWith('kubelet', 'E1126 05:00:00.000000   41233 kubelet.go:2183] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"');
+  const line = 'E1126 05:00:00.000000   41233 kubelet.go:2183] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"';
+  const readyAt = (time: string) => {
+    const snapshot = snapshotWith('kubelet', line);
     snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24' })];
-    expect(diagnose(snapshot)).toMatchObject({ containerNetwork: { status: 'OK', step: 'ready' }, findings: [] });
+    snapshot.nodes[0]!.status!.conditions![0]!.lastTransitionTime = new Date(time);
+    return snapshot;
+  };
+
+  it('"network not ready" lines older than the node\'s last Ready transition are history, not a finding', () => {
+    const diagnosis = diagnose(readyAt('2026-11-26T05:01:00Z'));
+    expect(diagnosis).toMatchObject({ containerNetwork: { status: 'OK', step: 'ready' }, findings: [] });
+    expect(diagnosis.history).toEqual([{
+      evidence: { object: 'Node node-1', field: 'kubelet.log', text: line },
+      note: 'older than node-1 becoming Ready at 2026-11-26T05:01:00.000Z',
+    }]);
+    expect(renderText(diagnosis, { color: false })).toContain('History (past failures, not counted in the verdict):');
+  });
+
+  it('the same line newer than the Ready transition counts: NG, waiting-for-cni', () => {
+    const diagnosis = diagnose(readyAt('2026-11-26T04:59:00Z'));
+    expect(diagnosis.containerNetwork).toEqual({ status: 'NG', step: 'waiting-for-cni' });
+    expect(diagnosis.findings[0]?.evidence[0]?.text).toBe(line);
+    expect(diagnosis.history).toEqual([]);
   });
 });
 
@@ -140,11 +160,6 @@ describe('CoreDNS waiting for a network nobody installed', () => {
     expect(diagnose(snapshot).findings.map((f) => f.code)).not.toContain('CNI_NOT_INSTALLED');
   });
 
-  it('says nothing of the kind on k3s, whose flannel runs inside the node service', () => {
-    const snapshot = listing();
-    snapshot.nodes = [makeNode('node-1', { ready: 'True', kubeletVersion: 'v1.28.4+k3s2' })];
-    expect(diagnose(snapshot).findings.map((f) => f.code)).not.toContain('CNI_NOT_INSTALLED');
-  });
 });
 
 describe('CoreDNS unschedulable right after kubeadm init', () => {

@@ -1,8 +1,8 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { emptySnapshot, podLogKey, type ClusterSnapshot, type NodeFacts } from '../../../shared/snapshot/types.js';
-import { guessDaemonPod, namespaceFor, outputLines, parseCondition, parseEventText, parseNodeTable, parsePodStatusLine, placeLogLine } from './corpus-text-shapes.js';
-import type { ConditionState } from './corpus-text-shapes.js';
-import { makeEvent, makeNode, makePod, type EventTarget } from './snapshot-builders.js';
+import { guessDaemonPod, namespaceFor, outputLines, parseCondition, parseEventText, parseNodeTable, parsePodStatusLine, placeLogLine } from './text-shapes.js';
+import type { ConditionState } from './text-shapes.js';
+import { makeEvent, makeNode, makePod, type EventTarget } from '../snapshot-builders.js';
 
 /**
  * Turns a corpus case's evidence into the snapshot a cluster in that state would

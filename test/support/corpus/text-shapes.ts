@@ -1,6 +1,6 @@
 /**
  * Recognising corpus texts by their shape: which tool printed a line, what a
- * `kubectl get` row or a condition says. Used by corpus-case-to-snapshot.ts.
+ * `kubectl get` row or a condition says. Used by case-to-snapshot.ts.
  */
 
 export type LogPlace = 'sysctl' | 'ipAddr' | 'iptablesSave' | 'flannelSubnetEnv' | 'coredns' | 'kubelet' | 'runtime' | 'event' | 'podRow' | 'daemon';
