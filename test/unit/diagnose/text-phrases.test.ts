@@ -162,6 +162,27 @@ describe('CoreDNS waiting for a network nobody installed', () => {
 
 });
 
+describe('a CNI daemon that cannot reach the API server', () => {
+  const flannelLine = (error: string) => `E1129 08:14:02.118274       1 reflector.go:138] github.com/flannel-io/flannel/pkg/subnet/kube/kube.go:470: Failed to watch *v1.Node: failed to list *v1.Node: Get "https://10.96.0.1:443/api/v1/nodes?limit=500": dial tcp 10.96.0.1:443: ${error}`;
+
+  it('is both a daemon that cannot work and a rejected path when the API service IP answers "no route to host"', () => {
+    const diagnosis = diagnose(snapshotWith(flannelLog, flannelLine('connect: no route to host')));
+    expect(diagnosis.findings.slice(0, 2).map((f) => f.code)).toEqual(['POD_NETWORK_UNREACHABLE', 'CNI_DAEMON_NOT_READY']);
+    expect(diagnosis.undecided?.between).toEqual(['POD_NETWORK_UNREACHABLE', 'CNI_DAEMON_NOT_READY']);
+  });
+
+  it('is first of all a service path that times out when the API service IP does not answer', () => {
+    const diagnosis = diagnose(snapshotWith(flannelLog, flannelLine('i/o timeout')));
+    expect(diagnosis.findings.map((f) => f.code)).toEqual(['SERVICE_PROXY_BROKEN', 'CNI_DAEMON_NOT_READY']);
+    expect(diagnosis.undecided).toBeUndefined();
+  });
+
+  it('says nothing of a daemon for an application\'s own API errors', () => {
+    const diagnosis = diagnose(snapshotWith('log:default/web-6d4cf56db6-5gq7n/web', flannelLine('i/o timeout')));
+    expect(diagnosis.findings.map((f) => f.code)).not.toContain('CNI_DAEMON_NOT_READY');
+  });
+});
+
 describe('CoreDNS unschedulable right after kubeadm init', () => {
   it('points at the missing add-on when no node says why it is NotReady', () => {
     const snapshot = emptySnapshot();
