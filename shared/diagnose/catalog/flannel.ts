@@ -149,4 +149,33 @@ export const flannelEntries: readonly CatalogEntry[] = [
     explanation: 'flanneld on {node} cannot bring its VXLAN device {iface} up (usually another VXLAN device already holds UDP port 8472 / the same VNI, e.g. left by an earlier CNI), so it exits and pods there get no network.',
     nextCommands: ['ssh {node} ip -d link show type vxlan', 'ssh {node} "ss -lun | grep 8472"', 'kubectl logs -n {namespace} {podName} --previous --tail=50'],
   },
+  {
+    id: 'flannel-no-interface-matches',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'main.go', format: 'Failed to find interface to use that matches the interfaces and/or regexes provided' },
+    examples: [[]],
+    explanation: 'flanneld on {node} was told which interface to use (--iface / --iface-regex, or k3s --flannel-iface) and none on the node matches, so it exits and pods there get no network.',
+    nextCommands: ['ssh {node} ip -br addr', 'kubectl -n kube-flannel get ds kube-flannel-ds -o yaml | grep -A4 args'],
+  },
+  ...([
+    ['flannel-net-conf-unreadable', 'failed to read net conf: %v', 'open /etc/kube-flannel/net-conf.json: no such file or directory'],
+    ['flannel-net-conf-invalid', 'error parsing subnet config: %s', 'SubnetMin is not on a SubnetLen boundary: 10.244.0.128'],
+  ] as const).map(([id, format, example]): CatalogEntry => ({
+    id,
+    code: 'CNI_CONFIG_INVALID', confidence: 0.82, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format },
+    examples: [[example]],
+    explanation: 'flanneld on {node} cannot use its net-conf.json (the kube-flannel-cfg ConfigMap mounted at /etc/kube-flannel/): it is missing or invalid, so flanneld exits and pods get no network.',
+    nextCommands: ['kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'   # or -n kube-system', 'kubectl logs -n {namespace} {podName} --previous --tail=20'],
+  })),
+  {
+    id: 'flannel-etcd-network-config',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'main.go', format: 'Couldn\'t fetch network config: %s' },
+    groups: ['error'],
+    pattern: /Couldn't fetch network config: (?<error>.{1,200})/,
+    examples: [['client: etcd cluster is unavailable or misconfigured; error #0: dial tcp 10.0.0.10:2379: connect: connection refused']],
+    explanation: 'flanneld on {node} (etcd backend) cannot read its network config from etcd ({error}), so it leases no subnet and pods there get no network.',
+    nextCommands: ['etcdctl get /coreos.com/network/config   # or the --etcd-prefix in use', 'kubectl logs -n {namespace} {podName} --tail=30'],
+  },
 ];
