@@ -199,4 +199,26 @@ export const calicoEntries: readonly CatalogEntry[] = [
     explanation: 'calico-node on {node} cannot write its Node resource to the datastore (API server unreachable or RBAC), so its start-up does not finish and pods there get no network.',
     nextCommands: ['kubectl -n kube-system logs -l k8s-app=calico-node -c calico-node --tail=50 | grep -A2 "Unable to set node resource"', 'kubectl auth can-i update nodes --as=system:serviceaccount:kube-system:calico-node'],
   },
+  {
+    id: 'calico-node-cannot-read-node',
+    // Below the service-IP rules (rules/kube-proxy.ts): the error it carries usually says why the datastore is out of reach.
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.65, emitter: 'daemon', daemonLog: calicoNodeLog,
+    source: { repo, file: 'node/pkg/lifecycle/startup/startup.go', format: 'Failed to read Node from datastore' },
+    examples: [[]],
+    explanation: 'calico-node on {node} cannot read its Node from the datastore (the API server), so it stops at start-up and pods there get no network.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=calico-node -c calico-node --tail=50 | grep -B1 -A2 "read Node"', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'],
+  },
+  ...([
+    ['calico-node-invalid-ipv4-pool-cidr', "Invalid CIDR specified in CALICO_IPV4POOL_CIDR '%s'", '10.244.0.0/33', 'the CALICO_IPV4POOL_CIDR of calico-node'],
+    ['calico-node-invalid-ipv6-pool-cidr', "Invalid CIDR specified in CALICO_IPV6POOL_CIDR '%s'", 'fd00:10:244::/130', 'the CALICO_IPV6POOL_CIDR of calico-node'],
+    ['calico-node-invalid-as-number', 'The AS number specified in the environment (AS=%s) is not valid', '65536.70000', 'the AS environment variable of calico-node'],
+    ['calico-node-invalid-block-size', 'Invalid blocksize %d for version %d', '33', 'the IP pool block size (CALICO_IPV4POOL_BLOCK_SIZE / CALICO_IPV6POOL_BLOCK_SIZE)'],
+  ] as const).map(([id, format, example, what]): CatalogEntry => ({
+    id,
+    code: 'CNI_CONFIG_INVALID', confidence: 0.84, emitter: 'daemon', daemonLog: calicoNodeLog,
+    source: { repo, file: 'node/pkg/lifecycle/startup/startup.go', format },
+    examples: [format.includes('version') ? [example, '4'] : [example]],
+    explanation: `calico-node on {node} rejects ${what} and stops at start-up, so pods there get no network: fix the value in the calico-node DaemonSet (or the operator's Installation).`,
+    nextCommands: ['kubectl -n kube-system get ds calico-node -o yaml | grep -A1 -E "CALICO_IPV[46]POOL|name: AS$"', 'kubectl get installation default -o yaml 2>/dev/null | grep -A8 ipPools'],
+  })),
 ];
