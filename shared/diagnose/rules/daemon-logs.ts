@@ -144,11 +144,12 @@ export const daemonConsequenceRules: readonly TextRule[] = [
   {
     // client-go's reflector ("Failed to list %v: %v", "Failed to watch %v: %v"), Go's dial errors to the API ports,
     // and the agents' own wordings (cilium "Unable to contact k8s api-server", flannel "error retrieving pod spec").
+    // A TLS handshake timeout is left out: the connection was made, and that reads as an MTU problem (pod-tls-handshake-timeout).
     id: 'cni-daemon-cannot-reach-api',
     code: 'CNI_DAEMON_NOT_READY',
     confidence: 0.6,
     sources: ['podLog'],
-    pattern: /Failed to (?:list|watch) \*\S+: .*(?:dial tcp|i\/o timeout|no route to host|connection refused|TLS handshake timeout)|dial tcp \S+:(?:443|6443): (?:i\/o timeout|connect: )|Unable to contact k8s api-server|error retrieving pod spec/,
+    pattern: /Failed to (?:list|watch) \*\S+: .*(?:dial tcp|i\/o timeout|no route to host|connection refused)|dial tcp \S+:(?:443|6443): (?:i\/o timeout|connect: )|Unable to contact k8s api-server|error retrieving pod spec/,
     when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
     explanation: 'The CNI daemon {pod} on {node} cannot reach the API server, so it cannot do its work there (lease the node\'s subnet, learn its peers and routes, write the CNI config): pods on {node} get no working network until it can.',
     nextCommands: ['kubectl logs -n {namespace} {podName} --tail=50', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'ssh {node} "curl -sk https://<kubernetes service IP>:443/version; ip route get <kubernetes service IP>"'],

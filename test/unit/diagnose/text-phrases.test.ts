@@ -177,6 +177,11 @@ describe('a CNI daemon that cannot reach the API server', () => {
     expect(diagnosis.undecided).toBeUndefined();
   });
 
+  it('leaves a TLS handshake timeout to the MTU reading: the connection was made', () => {
+    const line = 'E1129 08:14:02.118274       1 reflector.go:138] github.com/flannel-io/flannel/pkg/subnet/kube/kube.go:470: Failed to watch *v1.Node: failed to list *v1.Node: Get "https://10.96.0.1:443/api/v1/nodes?limit=500": net/http: TLS handshake timeout';
+    expect(diagnose(snapshotWith(flannelLog, line)).findings.map((f) => f.code)).toEqual(['MTU_MISMATCH']);
+  });
+
   it('says nothing of a daemon for an application\'s own API errors', () => {
     const diagnosis = diagnose(snapshotWith('log:default/web-6d4cf56db6-5gq7n/web', flannelLine('i/o timeout')));
     expect(diagnosis.findings.map((f) => f.code)).not.toContain('CNI_DAEMON_NOT_READY');
