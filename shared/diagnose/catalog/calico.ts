@@ -215,7 +215,8 @@ export const calicoEntries: readonly CatalogEntry[] = [
     ['calico-node-invalid-block-size', 'Invalid blocksize %d for version %d', '33', 'the IP pool block size (CALICO_IPV4POOL_BLOCK_SIZE / CALICO_IPV6POOL_BLOCK_SIZE)'],
   ] as const).map(([id, format, example, what]): CatalogEntry => ({
     id,
-    code: 'CNI_CONFIG_INVALID', confidence: 0.84, emitter: 'daemon', daemonLog: calicoNodeLog,
+    // calico-node cannot start at all: the daemon is down, whatever setting keeps it from starting.
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.84, emitter: 'daemon', daemonLog: calicoNodeLog,
     source: { repo, file: 'node/pkg/lifecycle/startup/startup.go', format },
     examples: [format.includes('version') ? [example, '4'] : [example]],
     explanation: `calico-node on {node} rejects ${what} and stops at start-up, so pods there get no network: fix the value in the calico-node DaemonSet (or the operator's Installation).`,

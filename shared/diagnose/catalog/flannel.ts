@@ -162,10 +162,11 @@ export const flannelEntries: readonly CatalogEntry[] = [
     ['flannel-net-conf-invalid', 'error parsing subnet config: %s', 'SubnetMin is not on a SubnetLen boundary: 10.244.0.128'],
   ] as const).map(([id, format, example]): CatalogEntry => ({
     id,
-    code: 'CNI_CONFIG_INVALID', confidence: 0.82, emitter: 'daemon', daemonLog,
+    // flanneld cannot start at all (unlike a Network that merely disagrees with the pod CIDR): the daemon is down.
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.82, emitter: 'daemon', daemonLog,
     source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format },
     examples: [[example]],
-    explanation: 'flanneld on {node} cannot use its net-conf.json (the kube-flannel-cfg ConfigMap mounted at /etc/kube-flannel/): it is missing or invalid, so flanneld exits and pods get no network.',
+    explanation: 'flanneld on {node} exits at start-up because its net-conf.json (the kube-flannel-cfg / canal-config ConfigMap mounted at /etc/kube-flannel/) is missing or invalid, so pods there get no network until the ConfigMap is fixed.',
     nextCommands: ['kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'   # or -n kube-system', 'kubectl logs -n {namespace} {podName} --previous --tail=20'],
   })),
   {
