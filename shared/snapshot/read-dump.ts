@@ -5,7 +5,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { ExitCode, PluginError } from '../cli/errors.js';
 import { ListItemSplitter } from '../json/list-items.js';
 import { slimEvent, slimNode, slimPod } from '../kube/slim-objects.js';
-import { sanitizeSnapshot } from './sanitize.js';
+import { sanitizeSnapshot, StreamSanitizer } from './sanitize.js';
 import { findDataProblems } from './data-problems.js';
 import { capLineLength, FileTooLargeError, maxJsonFileBytes, maxTextFileBytes, readBoundedText } from '../files/bounded-read.js';
 import {
@@ -52,8 +52,11 @@ export interface ReadDumpOptions {
  */
 export async function readDump(dir: string, options: ReadDumpOptions = {}): Promise<ClusterSnapshot> {
   const snapshot = emptySnapshot();
+  // Slimmed objects are checked before they are slimmed (slimming would hide fields of the wrong type).
+  const sanitizer = new StreamSanitizer();
+  const slimming = { ...options, sanitizer };
   const nodesPath = path.join(dir, nodesFile);
-  const nodes = await readListFile(nodesPath, 'node', snapshot.unreadable, options.slim ? slimNode : undefined);
+  const nodes = await readListFile(nodesPath, 'node', snapshot.unreadable, options.slim ? slimNode : undefined, sanitizer);
   if (nodes === undefined) {
     throw new PluginError(`${dir} is not a cluster-info dump: ${nodesFile} is missing`, ExitCode.couldNotCheck,
       'write one with: kubectl cluster-info dump --output-directory=DIR');
@@ -68,7 +71,7 @@ export async function readDump(dir: string, options: ReadDumpOptions = {}): Prom
       continue;
     }
     const isNamespace = await isFile(path.join(nsDir, namespacedLists.pods.file)) || await isFile(path.join(nsDir, namespacedLists.events.file));
-    if (isNamespace) await readNamespace(nsDir, entry, snapshot, options);
+    if (isNamespace) await readNamespace(nsDir, entry, snapshot, slimming);
     else if (entry === legacyNodeFactsDir) legacyFacts = nsDir;
   }
   // Bundles before _node-facts kept node facts in nodes/; read them unless the new folder had them.
@@ -83,14 +86,15 @@ export async function readDump(dir: string, options: ReadDumpOptions = {}): Prom
       snapshot.unreadable.push({ what: u.what, reason: u.reason, ...(u.kind === 'data' && { kind: 'data' as const }) });
     }
   }
-  for (const problem of sanitizeSnapshot(snapshot)) snapshot.unreadable.push(problem);
+  for (const problem of options.slim ? sanitizer.problems() : sanitizeSnapshot(snapshot)) snapshot.unreadable.push(problem);
   for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }
 
-async function readNamespace(nsDir: string, namespace: string, snapshot: ClusterSnapshot, options: ReadDumpOptions): Promise<void> {
+async function readNamespace(nsDir: string, namespace: string, snapshot: ClusterSnapshot,
+  options: ReadDumpOptions & { sanitizer: StreamSanitizer }): Promise<void> {
   const items = async <T>(file: string, kind: string, slim?: (item: T) => T): Promise<T[]> =>
-    (await readListFile(path.join(nsDir, file), kind, snapshot.unreadable, options.slim ? slim : undefined)) ?? [];
+    (await readListFile(path.join(nsDir, file), kind, snapshot.unreadable, options.slim ? slim : undefined, options.sanitizer)) ?? [];
   const pods = await items<V1Pod>(namespacedLists.pods.file, 'pod', slimPod);
   // Loops, not push(...items): a spread of 125k arguments overflows the call stack.
   for (const pod of pods) snapshot.pods.push(pod);
@@ -152,7 +156,8 @@ async function readNodeFacts(dir: string): Promise<NodeFacts> {
  * be told apart by anything downstream: they are counted as unreadable. Each kept item goes
  * through `slim` (when given) as soon as it is parsed.
  */
-async function readListFile<T>(file: string, kind: string, unreadable: Unreadable[], slim?: (item: T) => T): Promise<T[] | undefined> {
+async function readListFile<T>(file: string, kind: string, unreadable: Unreadable[], slim?: (item: T) => T,
+  sanitizer?: StreamSanitizer): Promise<T[] | undefined> {
   let handle;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer.
@@ -166,7 +171,11 @@ async function readListFile<T>(file: string, kind: string, unreadable: Unreadabl
   const splitter = new ListItemSplitter((item) => {
     const metadata = isRecord(item) ? item.metadata : undefined;
     if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') nameless++;
-    else named.push(slim ? slim(item as T) : item as T);
+    else if (!slim) named.push(item as T);
+    else {
+      sanitizer?.clean(kind, item);
+      named.push(slim(item as T));
+    }
   });
   let list: unknown;
   try {
