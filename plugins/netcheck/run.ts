@@ -17,11 +17,11 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
   const { gatherClusterSnapshot } = await import('../../shared/kube/gather-cluster.js');
   const kube = await connectKube(args, io.env);
   const snapshot = await gatherClusterSnapshot(kube, { onStep: (t) => progress.step(t) });
-  if (args.ssh) {
+  if (args.ssh || args.via !== undefined) {
     const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
     const { gatherAllNodeFacts } = await import('../../shared/nodes/gather-node-facts.js');
-    progress.step(`reading facts on ${snapshot.nodes.length} node(s) over SSH`);
-    const pool = openNodeShells(args, io);
+    const pool = await openNodeShells(args, io, kube);
+    progress.step(`reading facts on ${snapshot.nodes.length} node(s) ${pool.via === 'pod' ? 'through helper pods' : 'over SSH'}`);
     try {
       const { nodeFacts, unreadable } = await gatherAllNodeFacts(snapshot.nodes, pool);
       snapshot.nodeFacts = nodeFacts;
@@ -47,11 +47,16 @@ function exitCodeOf(diagnosis: Diagnosis): number {
 }
 
 export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
+  if (args.helpers) {
+    const { runHelpers } = await import('./helpers.js');
+    return runHelpers(args, io);
+  }
+  if (args.delete) throw new UsageError('--delete goes with helpers: kubectl netcheck helpers --delete');
   if (args.iptablesNode) {
     const { runIptablesView } = await import('./iptables-view.js');
     return runIptablesView(args, io);
   }
-  if (args.dump && (args.ssh || args.wait)) throw new UsageError('--dump reads a folder: it cannot be combined with --ssh or --wait');
+  if (args.dump && (args.ssh || args.wait || args.via !== undefined)) throw new UsageError('--dump reads a folder: it cannot be combined with --ssh or --wait');
   const progress = await startProgress(io, 'reading the cluster');
   try {
     if (args.wait) return await waitUntilReady(args, io, progress);

@@ -21,13 +21,12 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
   const picked = pickContainer(pod, args.container);
   if (picked.note) io.err.write(`note: ${picked.note}\n`);
   const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;
-  const pool = openNodeShells(args, io);
+  const pool = await openNodeShells(args, io, kube);
   try {
     if (args.dryRun) {
-      const target = pool.targetFor(node);
       const command = args.ifaces ? ['ip', '-j', '-d', 'addr', 'show'] : args.command;
       io.out.write([
-        `# node ${target.node}, SSH to ${target.connectTo} (address from ${target.source}); container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`,
+        `# node ${node.metadata?.name}, ${pool.describe(node)}; container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`,
         '# PID lookup, first that answers:',
         ...pidLookupPlan(picked, runtime).map((s) => `${quoteArgv(s.argv)}    # ${s.name}`),
         '# then:',

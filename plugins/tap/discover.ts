@@ -8,7 +8,7 @@ import { readNode, readPodAndNode } from '../../shared/pods/read-objects.js';
 import { nodeRuntime } from '../../shared/runtime/container-ref.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
 import type { NodeShell } from '../../shared/ssh/node-shell.js';
-import type { NodeShellPool } from '../../shared/ssh/node-shell-pool.js';
+import type { NodeShells } from '../../shared/nodes/open-shells.js';
 import type { TapArgs } from './command.js';
 import type { TapSpec } from './plan.js';
 import { preflight, underlayFor, type PreflightResult } from './preflight.js';
@@ -39,7 +39,7 @@ function underlayOrFail(node: string, links: readonly IpLink[], address: string)
 }
 
 /** Everything the plan needs, read from the API and both nodes; nothing is changed. */
-export async function discoverTap(args: TapArgs, kube: KubeSession, pool: NodeShellPool): Promise<Discovered> {
+export async function discoverTap(args: TapArgs, kube: KubeSession, pool: NodeShells): Promise<Discovered> {
   const { pod, node: sourceNode } = await readPodAndNode(kube, kube.namespace, args.pod!);
   const podName = `${kube.namespace}/${args.pod}`;
   const picked = pickContainer(pod, undefined);

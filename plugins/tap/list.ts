@@ -3,7 +3,7 @@ import type { Io } from '../../shared/cli/io.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
 import { getText } from '../../shared/kube/raw-get.js';
 import { runReverts } from '../../shared/plan/execute-plan.js';
-import type { NodeShellPool } from '../../shared/ssh/node-shell-pool.js';
+import type { NodeShells } from '../../shared/nodes/open-shells.js';
 import { forEachNode } from '../../shared/ssh/probe-nodes.js';
 import type { TapArgs } from './command.js';
 import { parseTapLabel, teardownFromLabel, type ParsedTapLabel } from './plan.js';
@@ -23,8 +23,18 @@ export function tapsInLinks(node: string, linkJson: string): FoundTap[] {
   });
 }
 
+/** Helper pods (--via pod) that killed runs left behind, except this run's own; they would end by themselves within a minute. */
+async function deleteLeftoverHelpers(kube: KubeSession, io: Io): Promise<void> {
+  const { deleteHelperPod, helperOwner, listHelperPods } = await import('../../shared/nodes/helper-pool.js');
+  const leftovers = await listHelperPods(kube).catch(() => []);
+  for (const pod of leftovers.filter((p) => p.metadata?.annotations?.['kubectl-netcheck/owner'] !== helperOwner())) {
+    await deleteHelperPod(kube, pod.metadata!.namespace!, pod.metadata!.name!).catch(() => undefined);
+    io.err.write(`removed helper pod ${pod.metadata!.namespace}/${pod.metadata!.name} left by an earlier run\n`);
+  }
+}
+
 /** --list and --delete: every node is asked over SSH; unreachable ones are reported, not fatal. */
-export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShellPool, io: Io): Promise<number> {
+export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShells, io: Io): Promise<number> {
   const nodes = (JSON.parse(await kube.call({ verb: 'list', resource: 'nodes' }, () => getText(kube.config, '/api/v1/nodes'))) as { items: V1Node[] }).items;
   const outcomes = await forEachNode(nodes, 8, async (node) => {
     const shell = await pool.shell(node);
@@ -44,6 +54,7 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
       io.err.write(`removed ${tap.ifname} (${tap.label.role} of ${tap.label.pod}) from node ${tap.node}\n`);
     }
     if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${wanted}` : ''}\n`);
+    await deleteLeftoverHelpers(kube, io);
     return failed > 0 ? 1 : 0;
   }
   const rows = found.map((t) => ({ node: t.node, ifname: t.ifname, ...t.label }));

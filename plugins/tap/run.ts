@@ -50,7 +50,7 @@ function after(duration: string | undefined): Promise<StopReason>[] {
 export async function runTap(args: TapArgs, io: Io): Promise<number> {
   validateTapArgs(args);
   const kube = await connectKube(args, io.env);
-  const pool = openNodeShells(args, io);
+  const pool = await openNodeShells(args, io, kube);
   try {
     if (args.list || args.delete) return await listOrDeleteTaps(args, kube, pool, io);
     const progress = await startProgress(io, `looking up pod ${args.pod}`);
