@@ -22,14 +22,14 @@ const recordTag = 'NCBATCH';
  * node's round trip costs far more than the commands, so a step's commands
  * travel together; the records are binary-safe and parsed by parseBatchOutput.
  */
-export function batchScript(commands: readonly Argv[]): string {
+export function batchScript(commands: readonly Argv[], stopAtFirstFailure = false): string {
   const lines = [
     'd=$(mktemp -d) || exit 97',
     'trap \'rm -rf "$d"\' EXIT',
-    'r() { printf \'%s %s %s %s %s\\n\' ' + recordTag + ' "$1" "$2" "$(wc -c <"$d/o" | tr -d " ")" "$(wc -c <"$d/e" | tr -d " ")"; cat "$d/o" "$d/e"; }',
+    'r() { printf \'%s %s %s %s %s\\n\' ' + recordTag + ' "$1" "$2" "$(wc -c <"$d/o" | tr -d " ")" "$(wc -c <"$d/e" | tr -d " ")"; cat "$d/o" "$d/e"; return "$2"; }',
   ];
   commands.forEach((argv, index) => {
-    lines.push(`${quoteArgv(argv)} </dev/null >"$d/o" 2>"$d/e"; r ${index} $?`);
+    lines.push(`${quoteArgv(argv)} </dev/null >"$d/o" 2>"$d/e"; r ${index} $?${stopAtFirstFailure ? ' || exit 0' : ''}`);
   });
   return lines.join('\n');
 }
@@ -60,6 +60,10 @@ export function parseBatchOutput(stdout: Buffer, commands: readonly Argv[]): Bat
 }
 
 export interface BatchOptions {
+  /** Builds the argv that runs the script (default: sh -c SCRIPT); e.g. withPidLookup, which sets $pid first. */
+  wrap?: (script: string) => string[];
+  /** Run no command after one that failed (a setup's later steps build on its earlier ones); the results end with the failed one. */
+  stopAtFirstFailure?: boolean;
   sudo?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -73,15 +77,27 @@ export interface BatchOptions {
  */
 export async function runBatch(shell: NodeShell, commands: readonly Argv[], options: BatchOptions = {}): Promise<BatchResult[]> {
   if (commands.length === 0) return [];
-  const result = await shell.exec(['sh', '-c', batchScript(commands)], options);
+  const { wrap, stopAtFirstFailure, ...execOptions } = options;
+  const script = batchScript(commands, stopAtFirstFailure);
+  const result = await shell.exec(wrap ? wrap(script) : ['sh', '-c', script], execOptions);
   const records = parseBatchOutput(result.stdout ?? Buffer.alloc(0), commands);
-  if (records.length < commands.length) {
+  const stoppedOnPurpose = stopAtFirstFailure === true && records.length > 0 && records.at(-1)!.code !== 0;
+  if (records.length < commands.length && !stoppedOnPurpose) {
+    if (records.length === 0 && wrap) throw new BatchPreludeError(result.code, result.stderrTail);
     const missing = commands[records.length]!;
     const reason = result.code === 97 ? 'mktemp -d failed' : result.stderrTail.trim().split('\n').at(-1) || `exit ${result.code ?? result.signal}`;
     throw new PluginError(`commands on node ${shell.node} stopped before ${quoteArgv(missing)}: ${reason}`, ExitCode.couldNotCheck,
       'the node may be short of disk space in /tmp, or the connection dropped; run again');
   }
   return records;
+}
+
+/** The wrapper's own part failed before any command ran (e.g. the PID lookup found nothing). */
+export class BatchPreludeError extends PluginError {
+  constructor(readonly code: number | null, readonly stderrTail: string) {
+    super(`a node-side lookup failed (exit ${code}): ${stderrTail.trim().split('\n').at(-1) ?? ''}`, ExitCode.couldNotCheck);
+    this.name = 'BatchPreludeError';
+  }
 }
 
 /** Like runBatch, but any command that exits non-zero fails the whole batch (as NodeShell.run does for one). */
