@@ -52,9 +52,10 @@ function frame(stream: number, data: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from([stream]), body]);
 }
 
-async function openSocket(kube: KubeSession, pod: PodRef, argv: readonly string[], tty: boolean, onFrame: (stream: number, data: Buffer) => void): Promise<Socket> {
+async function openSocket(kube: KubeSession, pod: PodRef, argv: readonly string[], tty: boolean, stdin: boolean, onFrame: (stream: number, data: Buffer) => void): Promise<Socket> {
   const { Exec } = await import('@kubernetes/client-node');
-  const query = new URLSearchParams({ container: pod.container, stdin: 'true', stdout: 'true', stderr: String(!tty), tty: String(tty) });
+  // Without input no stdin is attached: the command reads EOF at once, on v4 servers too.
+  const query = new URLSearchParams({ container: pod.container, stdin: String(stdin || tty), stdout: 'true', stderr: String(!tty), tty: String(tty) });
   for (const arg of argv) query.append('command', arg);
   const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/exec?${query.toString()}`;
   // client-node's handler negotiates v5.channel.k8s.io, else v4; its own stream plumbing (process.stdout...) is replaced by ours.
@@ -116,7 +117,7 @@ export async function execInPod(kube: KubeSession, pod: PodRef, argv: readonly s
   }
   stderrIn.on('data', (chunk: Buffer) => deliver(options.stderr, errChunks, chunk));
 
-  socket = await openSocket(kube, pod, argv, tty, (stream, data) => {
+  socket = await openSocket(kube, pod, argv, tty, options.stdin !== undefined, (stream, data) => {
     if (stream === channel.stdout) deliver(options.stdout, outChunks, data);
     else if (stream === channel.stderr) stderrIn.write(data);
     else if (stream === channel.status) status = JSON.parse(data.toString('utf8')) as V1Status;
@@ -141,7 +142,7 @@ export async function execInPod(kube: KubeSession, pod: PodRef, argv: readonly s
   let releaseStdin = (): void => undefined;
   const input = options.stdin;
   if (input === undefined) {
-    if (!tty && canHalfClose) endStdin();
+    // Nothing to send: no stdin was attached (or, with a terminal, it stays open for the session).
   } else if (typeof input === 'string' || Buffer.isBuffer(input)) {
     send(channel.stdin, input);
     endStdin();

@@ -62,8 +62,8 @@ const lookupPrelude = [
   'id=$1 rt=$2 p1=$3 p2=$4 say=$5; shift 5',
   'live() { case $1 in ""|*[!0-9]*|0|1) return 1;; esac; [ -d "/proc/$1" ]; }',
   'pid= via=',
-  'if [ "$rt" = docker ] && command -v docker >/dev/null 2>&1; then pid=$(docker inspect --type container -f "{{if .State.Running}}{{.State.Pid}}{{end}}" "$id" 2>/dev/null); via="docker inspect"; fi',
-  'if ! live "$pid" && command -v crictl >/dev/null 2>&1; then pid=$(crictl inspect -o go-template --template "{{.info.pid}}" "$id" 2>/dev/null); via="crictl inspect"; fi',
+  'if [ "$rt" = docker ] && command -v docker >/dev/null 2>&1; then pid=$(docker inspect --type container -f "{{if .State.Running}}{{.State.Pid}}{{end}}" "$id" </dev/null 2>/dev/null); via="docker inspect"; fi',
+  'if ! live "$pid" && command -v crictl >/dev/null 2>&1; then pid=$(crictl inspect -o go-template --template "{{.info.pid}}" "$id" </dev/null 2>/dev/null); via="crictl inspect"; fi',
   'scan() { grep -l -F -e "$1" -e "$2" /proc/[0-9]*/cgroup 2>/dev/null | while read -r f; do grep -q -F conmon- "$f" 2>/dev/null && continue; d=${f%/cgroup}; ' +
     'printf "%s %s\\n" "${d#/proc/}" "$(sed -n "s/^PPid:[[:space:]]*//p" "$d/status" 2>/dev/null)"; done | ' +
     'awk \'{ p[$1] = $2 } END { m = ""; for (k in p) if (p[k] != "" && !(p[k] in p) && (m == "" || k + 0 < m + 0)) m = k; if (m == "") for (k in p) if (m == "" || k + 0 < m + 0) m = k; print m }\'; }',
