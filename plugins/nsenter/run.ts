@@ -41,7 +41,9 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
       return 0;
     }
     const stdinIsTerminal = process.stdin.isTTY === true;
-    const forwardStdin = args.interactive || !stdinIsTerminal;
+    // Over SSH a piped stdin is forwarded as ssh does; over pods/exec only with -i, as kubectl exec does
+    // (an API server without the v5 protocol cannot pass its EOF, and would end the session with it).
+    const forwardStdin = args.interactive || (!stdinIsTerminal && pool.via === 'ssh');
     const restoreTerminal = args.tty && stdinIsTerminal ? rawTerminal() : undefined;
     try {
       const result = await shell.exec(remote, {

@@ -25,8 +25,18 @@ export const helperCommand = ['sh', '-c',
 /** Run in the helper's container (not on the node): renews the lease. */
 export const renewLeaseArgv = ['sh', '-c', `date +%s > ${leaseFile}`];
 
-/** The prefix every command gets: into all of the node's namespaces through its PID 1 (the pod shares the node's PID namespace). */
-export const onNodeArgv = (argv: readonly string[]): string[] => ['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--', ...argv];
+/**
+ * How every command runs: into all of the node's namespaces through its PID 1
+ * (the pod shares the node's PID namespace), then the node's own /bin/sh execs
+ * argv ("$@", never a joined line). The absolute path matters: a busybox built
+ * to prefer its applets would run its own sh, ip, tc... instead of the node's
+ * tools. With announcePid the command first prints its PID (in the node's PID
+ * namespace, which the helper shares) on stderr, so it can be signalled.
+ */
+export function onNodeArgv(argv: readonly string[], announcePid = false): string[] {
+  const script = announcePid ? 'echo netcheck-remote-pid=$$ >&2; exec "$@"' : 'exec "$@"';
+  return ['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--', '/bin/sh', '-c', script, 'sh', ...argv];
+}
 
 /** A pod name from the node's: DNS-1123, at most 63 characters, unique per run. */
 export function helperPodName(node: string, random: string = crypto.randomBytes(3).toString('hex')): string {

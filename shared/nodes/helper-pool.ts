@@ -13,7 +13,7 @@ import {
   helperStartError, helperStartFailure, leaseRenewMs, missingPermissionsError, onNodeArgv, renewLeaseArgv,
 } from './helper-pod.js';
 import type { NodeAccess } from './node-access.js';
-import { announcingPidArgv, execInPod, type PodRef } from './pod-exec.js';
+import { execInPod, type PodRef } from './pod-exec.js';
 import type { NodeShells } from './open-shells.js';
 
 /** A shell on a node through its helper pod: every command runs as `nsenter -t 1 -m -u -i -n -p -- ARGV`, as root. */
@@ -30,7 +30,7 @@ export class PodNodeShell implements NodeShell {
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     // Root already: sudo is not needed. Without a terminal the command announces its PID, so it can be stopped.
-    const onNode = onNodeArgv(options.pty ? argv : announcingPidArgv(argv));
+    const onNode = onNodeArgv(argv, options.pty === undefined);
     return execInPod(this.kube, this.pod, onNode, options, this.where);
   }
 

@@ -27,11 +27,6 @@ export interface PodRef {
   container: string;
 }
 
-/** argv wrapped so that it first prints its PID on stderr (taken out again by PidLineStripper), then becomes the command. */
-export function announcingPidArgv(argv: readonly string[]): string[] {
-  return ['sh', '-c', 'echo netcheck-remote-pid=$$ >&2; exec "$@"', 'sh', ...argv];
-}
-
 /** The exit status a status frame reports: 0, the NonZeroExitCode cause, or null (killed, error). Pure. */
 export function exitCodeFromStatus(status: V1Status | undefined): number | null {
   if (status === undefined) return null;
@@ -76,7 +71,7 @@ async function openSocket(kube: KubeSession, pod: PodRef, argv: readonly string[
  * v4 has no half-close, so the session ends with the input), a terminal with
  * resize, the exit status from the status channel, and stopping on abort or
  * timeout by signalling the command's PID from a second exec: without a
- * terminal, argv must announce its PID first (see announcingPidArgv).
+ * terminal, argv must announce its PID first (see onNodeArgv).
  */
 export async function execInPod(kube: KubeSession, pod: PodRef, argv: readonly string[], options: ExecOptions, where: string): Promise<ExecResult> {
   const tty = options.pty !== undefined;

@@ -37,7 +37,10 @@ describe('the helper pod', () => {
   });
 
   it('enters every namespace of the node through PID 1, argv kept as argv', () => {
-    expect(onNodeArgv(['ip', 'a b'])).toEqual(['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--', 'ip', 'a b']);
+    expect(onNodeArgv(['ip', 'a b'])).toEqual(['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--', '/bin/sh', '-c', 'exec "$@"', 'sh', 'ip', 'a b']);
+    const announced = spawnSync('/bin/sh', onNodeArgv(['printf', '%s|', 'a b', "c'd"], true).slice(10), { encoding: 'utf8' });
+    expect(announced.stdout).toBe("a b|c'd|");
+    expect(announced.stderr).toMatch(/^netcheck-remote-pid=\d+\n$/);
   });
 });
 
