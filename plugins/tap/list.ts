@@ -33,7 +33,7 @@ async function deleteLeftoverHelpers(kube: KubeSession, io: Io): Promise<void> {
   }
 }
 
-/** --list and --delete: every node is asked over SSH; unreachable ones are reported, not fatal. */
+/** --list and --delete: every node is asked (over SSH or its helper pod); unreachable ones are reported, not fatal. */
 export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShells, io: Io): Promise<number> {
   const nodes = (JSON.parse(await kube.call({ verb: 'list', resource: 'nodes' }, () => getText(kube.config, '/api/v1/nodes'))) as { items: V1Node[] }).items;
   const outcomes = await forEachNode(nodes, 8, async (node) => {
