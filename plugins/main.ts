@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Argv } from 'yargs';
 import { VERSION } from '../shared/cli/version.js';
 import type { Plugin } from '../shared/cli/run-plugin.js';
 
@@ -13,10 +14,25 @@ const plugins: Record<string, () => Promise<Plugin<never>>> = {
   'kubectl-tap': async () => (await import('./tap/command.js')).tap as Plugin<never>,
 };
 
+/** Each plugin's flag definitions, for shell completion (kubectl runs kubectl_complete-PLUGIN). */
+const parsers: Record<string, () => Promise<(argv: string[]) => Argv<unknown>>> = {
+  netcheck: async () => (await import('./netcheck/command.js')).netcheckParser as unknown as (argv: string[]) => Argv<unknown>,
+  nsenter: async () => (await import('./nsenter/command.js')).nsenterParser as unknown as (argv: string[]) => Argv<unknown>,
+  tap: async () => (await import('./tap/command.js')).tapParser as unknown as (argv: string[]) => Argv<unknown>,
+};
+
 function startedAs(): string {
   // A single executable sees its own path in argv[0]; `node bundle.cjs` in argv[1].
-  const names = [process.argv[1], process.argv[0]].map((p) => path.basename(p ?? '').replace(/\.c?js$/, ''));
-  return names.find((name) => name in plugins) ?? process.env.KUBECTL_NETCHECK_PLUGIN ?? 'kubectl-netcheck';
+  // On Windows the name ends in .exe (any case) and the path uses backslashes.
+  const names = [process.argv[1], process.argv[0]].map((p) => path.win32.basename(p ?? '').replace(/\.(c?js|exe|cmd)$/i, ''));
+  return names.find((name) => name in plugins || name.startsWith('kubectl_complete-')) ?? process.env.KUBECTL_NETCHECK_PLUGIN ?? 'kubectl-netcheck';
+}
+
+/** A completion request: started as kubectl_complete-PLUGIN, or `__complete PLUGIN WORDS...` (what the helpers run). */
+function completionRequest(name: string, argv: string[]): { plugin: string; words: string[] } | undefined {
+  if (name.startsWith('kubectl_complete-')) return { plugin: name.slice('kubectl_complete-'.length), words: argv };
+  if (argv[0] === '__complete' && argv[1] !== undefined && argv[1] in parsers) return { plugin: argv[1], words: argv.slice(2) };
+  return undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -27,8 +43,23 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  const name = startedAs();
+  const completion = completionRequest(name, argv);
+  if (completion) {
+    const parser = await parsers[completion.plugin]?.();
+    if (!parser) return 0;
+    const { answerCompletion } = await import('../shared/complete/answer.js');
+    const answer = await answerCompletion(parser([]), completion.words);
+    // An API request that timed out may still hold a socket: the answer is out, so end now.
+    process.stdout.write(answer, () => process.exit(0));
+    return 0;
+  }
   const { runPlugin } = await import('../shared/cli/run-plugin.js');
-  const plugin = await (plugins[startedAs()] ?? plugins['kubectl-netcheck']!)();
+  if (name === 'kubectl-netcheck' && argv[0] === 'completion') {
+    const { completionInstall } = await import('./netcheck/completion-install.js');
+    return runPlugin(completionInstall as Plugin<unknown>, argv);
+  }
+  const plugin = await (plugins[name] ?? plugins['kubectl-netcheck']!)();
   return runPlugin(plugin as Plugin<unknown>, argv);
 }
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
@@ -6,6 +5,10 @@ import { parseIptablesSave, rulesMentioningCidr, summarizeByOwner, type Iptables
 import { traceService, type ServiceTrace } from '../../shared/net/iptables-trace.js';
 import { clusterPodCidr, type ClusterPodCidr } from '../../shared/diagnose/cluster-cidr.js';
 import type { NetcheckArgs } from './command.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
+import type { Shape } from '../../shared/kube/kube-client.js';
+import type { V1Pod } from '@kubernetes/client-node';
 
 /** The iptables view as data: what -o json/yaml print and the text view renders. */
 export interface IptablesView {
@@ -60,25 +63,30 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
   let text: string;
   let clusterCidr: ClusterPodCidr | undefined;
   if (args.dump) {
-    const file = path.join(args.dump, 'nodes', node, 'iptables-save.txt');
-    if (!fs.existsSync(file)) throw new PluginError(`no iptables-save.txt for node ${node} in ${args.dump}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
-    text = fs.readFileSync(file, 'utf8');
+    const { nodeFactsDir, legacyNodeFactsDir } = await import('../../shared/snapshot/dump-layout.js');
+    const { readBoundedText, maxTextFileBytes } = await import('../../shared/files/bounded-read.js');
+    const candidates = [nodeFactsDir, legacyNodeFactsDir].map((facts) => path.join(args.dump!, facts, node, 'iptables-save.txt'));
+    let found: string | undefined;
+    for (const file of candidates) if (found === undefined) found = await readBoundedText(file, maxTextFileBytes);
+    if (found === undefined) throw new PluginError(`no iptables-save.txt for node ${escapeControl(node)} in ${args.dump}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
+    text = found;
     const { readDump } = await import('../../shared/snapshot/read-dump.js');
     const { ClusterView } = await import('../../shared/diagnose/cluster-view.js');
     // A bundle without the cluster's objects still has the node's rules: fall back to the default CIDR.
     clusterCidr = await readDump(args.dump).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
   } else {
     const { connectKube } = await import('../../shared/kube/kube-client.js');
-    const { getText } = await import('../../shared/kube/raw-get.js');
     const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
     const kube = await connectKube(args, io.env);
-    const nodeObject = JSON.parse(await kube.call({ verb: 'get', resource: 'nodes', name: node }, () =>
-      getText(kube.config, `/api/v1/nodes/${encodeURIComponent(node)}`)));
+    const { readNode } = await import('../../shared/pods/read-objects.js');
+    const { listShape, objectShape } = await import('../../shared/kube/api-shapes.js');
+    const nodeObject = await readNode(kube, node);
     // Both optional: a view-only user may not read kubeadm-config, and not every cluster runs kubeadm.
-    const optional = (apiPath: string, query = {}) => getText(kube.config, apiPath, query).then((t) => JSON.parse(t), () => undefined);
+    const optional = <T>(resource: string, apiPath: string, shape: Shape<T>, query = {}) =>
+      kube.getJson({ verb: 'get', resource }, apiPath, shape, query).catch(() => undefined);
     const [kubeadmConfig, controllerManagers] = await Promise.all([
-      optional('/api/v1/namespaces/kube-system/configmaps/kubeadm-config'),
-      optional('/api/v1/namespaces/kube-system/pods', { labelSelector: 'component=kube-controller-manager' }),
+      optional('configmaps', '/api/v1/namespaces/kube-system/configmaps/kubeadm-config', objectShape<{ data?: { ClusterConfiguration?: string } }>('config map')),
+      optional('pods', '/api/v1/namespaces/kube-system/pods', listShape<V1Pod>('pod'), { labelSelector: 'component=kube-controller-manager' }),
     ]);
     clusterCidr = clusterPodCidr({
       kubeadmClusterConfiguration: kubeadmConfig?.data?.ClusterConfiguration,
@@ -93,6 +101,6 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
     }
   }
   const view = buildIptablesView(node, parseIptablesSave(text), clusterCidr, args.service);
-  io.out.write(args.output === 'json' ? `${JSON.stringify(view, null, 2)}\n` : args.output === 'yaml' ? (await import('js-yaml')).dump(view) : renderIptablesView(view));
+  await writeOutput(io, args.output, view, renderIptablesView);
   return view.service && !view.service.complete ? 1 : 0;
 }

@@ -1,10 +1,15 @@
-import { ExitCode, UsageError } from '../../shared/cli/errors.js';
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
+import { KubeApiError } from '../../shared/kube/api-errors.js';
+import { defaultRequestTimeoutMs } from '../../shared/kube/kube-client.js';
 import type { Io } from '../../shared/cli/io.js';
 import { startProgress, type Progress } from '../../shared/cli/spinner.js';
-import { diagnose, renderJson, renderText, renderYaml, type Diagnosis } from '../../shared/diagnose/index.js';
+import { diagnose, renderText, type Diagnosis } from '../../shared/diagnose/index.js';
+import { toReport } from '../../shared/diagnose/render.js';
+import { writeOutput } from '../../shared/cli/output.js';
 import { parseDuration } from '../../shared/kube/kube-options.js';
 import type { ClusterSnapshot } from '../../shared/snapshot/types.js';
 import type { NetcheckArgs } from './command.js';
+import { defaultWaitTimeout } from './validate.js';
 
 /** Where the snapshot comes from: a dump folder, or the live cluster (plus the nodes with --ssh). */
 async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<ClusterSnapshot> {
@@ -25,7 +30,7 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
     try {
       const { nodeFacts, unreadable } = await gatherAllNodeFacts(snapshot.nodes, pool);
       snapshot.nodeFacts = nodeFacts;
-      snapshot.unreadable.push(...unreadable);
+      for (const u of unreadable) snapshot.unreadable.push(u);
     } finally {
       await pool.closeAll();
     }
@@ -33,17 +38,18 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
   return snapshot;
 }
 
-export function renderDiagnosis(diagnosis: Diagnosis, args: Pick<NetcheckArgs, 'output'>, io: Io): string {
-  if (args.output === 'json') return renderJson(diagnosis);
-  if (args.output === 'yaml') return renderYaml(diagnosis);
-  return renderText(diagnosis, { color: io.color });
+/** Text, json or yaml through the one output writer: data from the cluster is escaped in text. */
+export async function writeDiagnosis(diagnosis: Diagnosis, args: Pick<NetcheckArgs, 'output'>, io: Io): Promise<void> {
+  await writeOutput(io, args.output, diagnosis, (safe) => renderText(safe, { color: io.color }), toReport);
 }
 
 function exitCodeOf(diagnosis: Diagnosis): number {
   // Neither nodes nor pods readable: the verdict rests on nothing.
   const unread = new Set(diagnosis.unreadable.map((u) => u.what));
   if (unread.has('nodes') && unread.has('pods (all namespaces)')) return ExitCode.couldNotCheck;
-  return diagnosis.hostNetwork.status === 'OK' && diagnosis.containerNetwork.status === 'OK' ? ExitCode.ok : ExitCode.problemsFound;
+  // Data that was read but is unknown or contradictory (shared/snapshot/data-problems.ts) is never an all-clear.
+  const untrusted = diagnosis.unreadable.some((u) => u.kind === 'data');
+  return diagnosis.hostNetwork.status === 'OK' && diagnosis.containerNetwork.status === 'OK' && !untrusted ? ExitCode.ok : ExitCode.problemsFound;
 }
 
 export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
@@ -51,25 +57,25 @@ export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
     const { runHelpers } = await import('./helpers.js');
     return runHelpers(args, io);
   }
-  if (args.delete) throw new UsageError('--delete goes with helpers: kubectl netcheck helpers --delete');
   if (args.iptablesNode) {
     const { runIptablesView } = await import('./iptables-view.js');
     return runIptablesView(args, io);
   }
-  if (args.dump && (args.ssh || args.wait || args.via !== undefined)) throw new UsageError('--dump reads a folder: it cannot be combined with --ssh or --wait');
   const progress = await startProgress(io, 'reading the cluster');
   try {
     if (args.wait) return await waitUntilReady(args, io, progress);
+    const bundle = args.saveBundle ? await import('../../shared/snapshot/write-bundle.js') : undefined;
+    // Before reading the cluster: a target we would refuse should not cost a whole collection first.
+    if (bundle) await bundle.checkBundleTarget(args.saveBundle!, { force: args.force });
     const snapshot = await collect(args, io, progress);
-    if (args.saveBundle) {
-      const { writeBundle } = await import('../../shared/snapshot/write-bundle.js');
+    if (bundle) {
       progress.step(`writing ${args.saveBundle}`);
-      await writeBundle(snapshot, args.saveBundle);
+      await bundle.writeBundle(snapshot, args.saveBundle!, { force: args.force });
     }
     const diagnosis = diagnose(snapshot);
     progress.stop();
     if (args.saveBundle) io.err.write(`bundle written to ${args.saveBundle} (read it with: kubectl netcheck --dump ${args.saveBundle})\n`);
-    io.out.write(renderDiagnosis(diagnosis, args, io));
+    await writeDiagnosis(diagnosis, args, io);
     return exitCodeOf(diagnosis);
   } finally {
     progress.stop();
@@ -80,18 +86,33 @@ const waitPollMs = 5000;
 
 /** --wait: check again every few seconds until the container network is ready, or give up at --timeout. */
 async function waitUntilReady(args: NetcheckArgs, io: Io, progress: Progress): Promise<number> {
-  const timeoutMs = parseDuration(args.timeout);
-  if (timeoutMs === undefined || timeoutMs === 0) throw new UsageError(`--timeout must be a duration like 5m or 90s, got "${args.timeout}"`);
+  const timeout = args.timeout ?? defaultWaitTimeout;
+  const timeoutMs = parseDuration(timeout)!; // checked by validateNetcheckArgs
   const deadline = Date.now() + timeoutMs;
+  // No single request may outlive the whole wait.
+  const requestMs = args.requestTimeout === undefined ? Math.min(defaultRequestTimeoutMs, timeoutMs) : parseDuration(args.requestTimeout)!;
+  const perRound: NetcheckArgs = { ...args, requestTimeout: `${Math.max(1, Math.min(requestMs || timeoutMs, timeoutMs))}ms` };
   for (;;) {
-    const diagnosis = diagnose(await collect(args, io, progress));
+    let diagnosis: Diagnosis | undefined;
+    try {
+      diagnosis = diagnose(await collect(perRound, io, progress));
+    } catch (error) {
+      // The API server not answering yet (refused, timing out, 5xx) is what --wait waits through.
+      if (!(error instanceof KubeApiError)) throw error;
+      if (Date.now() + waitPollMs > deadline) {
+        throw new PluginError(`gave up after ${timeout}: ${error.message}`, ExitCode.couldNotCheck, error.hint, { cause: error });
+      }
+      progress.step(`cannot check yet (${error.message}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, waitPollMs));
+      continue;
+    }
     const ready = exitCodeOf(diagnosis) === ExitCode.ok;
     const top = diagnosis.findings[0]?.code;
     progress.step(`container network: ${diagnosis.containerNetwork.step}${top ? ` (${top})` : ''}; waiting`);
     if (ready || Date.now() + waitPollMs > deadline) {
       progress.stop();
-      if (!ready) io.err.write(`timed out after ${args.timeout}; the last verdict:\n`);
-      io.out.write(renderDiagnosis(diagnosis, args, io));
+      if (!ready) io.err.write(`timed out after ${timeout}; the last verdict:\n`);
+      await writeDiagnosis(diagnosis, args, io);
       return ready ? ExitCode.ok : ExitCode.problemsFound;
     }
     await new Promise((resolve) => setTimeout(resolve, waitPollMs));

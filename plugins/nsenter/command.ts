@@ -1,7 +1,7 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
-import { UsageError } from '../../shared/cli/errors.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
 import { addNodeAccessOptions, type NodeAccessArgs } from '../../shared/nodes/node-access.js';
+import { validateNsenterArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export interface NsenterArgs extends CommonArgs, SshArgs, NodeAccessArgs {
@@ -18,8 +18,9 @@ export interface NsenterArgs extends CommonArgs, SshArgs, NodeAccessArgs {
 
 const usage = 'kubectl nsenter POD [-n NS] [-c CONTAINER] [--ns net,mnt,pid,uts,ipc] -- CMD [ARGS...]\n       kubectl nsenter POD --ifaces [-o json]';
 
-async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
-  const args = await addNodeAccessOptions(addSshOptions(newParser('nsenter', argv)))
+/** The flags, defined once: parsing and shell completion both read them. */
+export function nsenterParser(argv: string[]) {
+  return addNodeAccessOptions(addSshOptions(newParser('nsenter', argv)))
     .usage(`$0: run a command in a pod's namespaces on its node, over SSH or a helper pod\n\nUsage:\n  ${usage}`)
     .command('$0 <pod>', 'Run CMD (after --) in the pod\'s namespaces', (y) => y.positional('pod', { type: 'string', describe: 'Pod name' }))
     .option('container', { alias: 'c', type: 'string', describe: 'Container whose process to enter (default: the first)' })
@@ -31,15 +32,14 @@ async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
     .option('output', outputOption)
     .example('$0 coredns-6d4b75cb6d-x2x9z -n kube-system -- ip addr', 'The pod\'s interfaces, seen from inside')
     .example('$0 web-0 -it -- sh', 'An interactive shell in the pod\'s network namespace (node tools)')
-    .example('$0 web-0 --ifaces', 'eth0@ifN inside, vethXXXX@ifM and its bridge on the node')
-    .parseAsync();
-  if (answeredByParser(args)) return undefined;
-  const command = ((args as { '--'?: unknown[] })['--'] ?? []).map(String);
-  const parsed = { ...(args as unknown as NsenterArgs), command };
-  if (!parsed.ifaces && command.length === 0) {
-    throw new UsageError('no command given: put it after --, like: kubectl nsenter POD -- ip addr', 'or use --ifaces for the interface map');
-  }
-  return parsed;
+    .example('$0 web-0 --ifaces', 'eth0@ifN inside, vethXXXX@ifM and its bridge on the node');
 }
 
-export const nsenter = lazyPlugin('nsenter', usage, parse, async () => (await import('./run.js')).runNsenter);
+async function parse(argv: string[]): Promise<NsenterArgs | undefined> {
+  const args = await nsenterParser(argv).parseAsync();
+  if (answeredByParser(args)) return undefined;
+  const command = ((args as { '--'?: unknown[] })['--'] ?? []).map(String);
+  return { ...(args as unknown as NsenterArgs), command };
+}
+
+export const nsenter = lazyPlugin('nsenter', usage, parse, async () => (await import('./run.js')).runNsenter, validateNsenterArgs);

@@ -1,4 +1,3 @@
-import yaml from 'js-yaml';
 import type { Io } from '../../shared/cli/io.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
 import { renderInterfaceMap } from '../../shared/net/interface-map.js';
@@ -9,7 +8,9 @@ import { readPodAndNode } from '../../shared/pods/read-objects.js';
 import { nodeRuntime } from '../../shared/runtime/container-ref.js';
 import { nsenterArgv } from '../../shared/runtime/nsenter-argv.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
-import { lookedUpPid, quoteArgv } from '../../shared/ssh/quote.js';
+import { lookedUpPid, quoteArgv, quoteArgvForDisplay } from '../../shared/ssh/quote.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
 import { signalExitCode } from '../../shared/ssh/exit-status.js';
 import type { NsenterArgs } from './command.js';
 
@@ -19,7 +20,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
   const kube = await connectKube(args, io.env);
   const { pod, node } = await readPodAndNode(kube, kube.namespace, args.pod);
   const picked = pickContainer(pod, args.container);
-  if (picked.note) io.err.write(`note: ${picked.note}\n`);
+  if (picked.note) io.err.write(`note: ${escapeControl(picked.note)}\n`);
   const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;
   const pool = await openNodeShells(args, io, kube);
   try {
@@ -27,9 +28,9 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
     const remote = withPidLookup(picked, runtime, `exec ${quoteArgv(nsenterArgv(lookedUpPid, namespaces, args.command.length > 0 ? args.command : ['true']))}`, args.verbose > 0);
     if (args.dryRun) {
       io.out.write([
-        `# node ${node.metadata?.name}, ${pool.describe(node)}; container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`,
+        escapeControl(`# node ${node.metadata?.name}, ${pool.describe(node)}; container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`),
         '# one exec: find the container\'s PID (runtime CLI when installed, else the /proc/*/cgroup scan), then nsenter',
-        args.ifaces ? '# --ifaces: then ip -j -d addr show (in the pod) and ip -j -d link show (on the host), in the same exec' : quoteArgv(remote),
+        args.ifaces ? '# --ifaces: then ip -j -d addr show (in the pod) and ip -j -d link show (on the host), in the same exec' : quoteArgvForDisplay(remote),
       ].join('\n') + '\n');
       return 0;
     }
@@ -37,7 +38,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
     if (args.ifaces) {
       const { pid, map } = await readPodNetwork(shell, picked, runtime, [], args.verbose > 0);
       const doc = { pod: picked.pod, node: node.metadata?.name, pid, ...map };
-      io.out.write(args.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : args.output === 'yaml' ? yaml.dump(doc) : `${renderInterfaceMap(map).trimEnd()}\n`);
+      await writeOutput(io, args.output, doc, (safe) => `${renderInterfaceMap(safe).trimEnd()}\n`);
       return 0;
     }
     const stdinIsTerminal = process.stdin.isTTY === true;

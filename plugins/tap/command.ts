@@ -1,6 +1,7 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
 import { addNodeAccessOptions, type NodeAccessArgs } from '../../shared/nodes/node-access.js';
+import { validateTapArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export type MirrorDirection = 'ingress' | 'egress' | 'both';
@@ -30,8 +31,9 @@ function glueStdoutDash(argv: string[]): string[] {
   return argv.flatMap((arg, i) => (arg === '-' && argv[i - 1] === '--capture' ? [] : arg === '--capture' && argv[i + 1] === '-' ? ['--capture=-'] : [arg]));
 }
 
-async function parse(argv: string[]): Promise<TapArgs | undefined> {
-  const args = await addNodeAccessOptions(addSshOptions(newParser('tap', glueStdoutDash(argv))))
+/** The flags, defined once: parsing and shell completion both read them. */
+export function tapParser(argv: string[]) {
+  return addNodeAccessOptions(addSshOptions(newParser('tap', glueStdoutDash(argv))))
     .usage(`$0: mirror a pod's traffic into a VXLAN tunnel to another node, and capture it\n\nUsage:\n  ${usage}`)
     .command('$0 [pod]', 'Mirror POD\'s traffic', (y) => y.positional('pod', { type: 'string', describe: 'Pod name' }))
     .option('dest', { type: 'string', describe: 'Node that receives the mirrored traffic' })
@@ -50,10 +52,13 @@ async function parse(argv: string[]): Promise<TapArgs | undefined> {
     .option('output', outputOption)
     .example('$0 web-0 --dest kube-node-2', 'Mirror both directions; then run tcpdump -i ntap4242 on kube-node-2')
     .example('$0 web-0 --dest kube-node-2 --capture - | wireshark -k -i -', 'Watch the pod\'s packets live in Wireshark')
-    .example('$0 web-0 --dest kube-node-2 --detach', 'Leave the tap up; kubectl tap --list shows it')
-    .parseAsync();
+    .example('$0 web-0 --dest kube-node-2 --detach', 'Leave the tap up; kubectl tap --list shows it');
+}
+
+async function parse(argv: string[]): Promise<TapArgs | undefined> {
+  const args = await tapParser(argv).parseAsync();
   if (answeredByParser(args)) return undefined;
   return args as unknown as TapArgs;
 }
 
-export const tap = lazyPlugin('tap', usage, parse, async () => (await import('./run.js')).runTap);
+export const tap = lazyPlugin('tap', usage, parse, async () => (await import('./run.js')).runTap, validateTapArgs);

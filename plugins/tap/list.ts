@@ -1,7 +1,10 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Io } from '../../shared/cli/io.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
+import { writeOutput } from '../../shared/cli/output.js';
+import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
-import { getText } from '../../shared/kube/raw-get.js';
+import { listAll } from '../../shared/kube/list-all.js';
 import { runReverts } from '../../shared/plan/execute-plan.js';
 import type { NodeShells } from '../../shared/nodes/open-shells.js';
 import { forEachNode } from '../../shared/ssh/probe-nodes.js';
@@ -34,8 +37,9 @@ async function deleteLeftoverHelpers(kube: KubeSession, io: Io): Promise<void> {
 }
 
 /** --list and --delete: every node is asked (over SSH or its helper pod); unreachable ones are reported, not fatal. */
-export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShells, io: Io): Promise<number> {
-  const nodes = (JSON.parse(await kube.call({ verb: 'list', resource: 'nodes' }, () => getText(kube.config, '/api/v1/nodes'))) as { items: V1Node[] }).items;
+/** Reads only; with --delete it changes the nodes unless `mode.dryRun`, which prints the commands instead. */
+export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShells, io: Io, mode: { dryRun: boolean }): Promise<number> {
+  const nodes = await listAll<V1Node>(kube, { verb: 'list', resource: 'nodes' }, '/api/v1/nodes');
   const outcomes = await forEachNode(nodes, 8, async (node) => {
     const shell = await pool.shell(node);
     return { shell, taps: tapsInLinks(shell.node, await shell.run(['ip', '-j', '-d', 'link', 'show', 'type', 'vxlan'], { sudo: true })) };
@@ -50,19 +54,21 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
     .filter((t) => wanted === undefined || t.label.pod === wanted);
   if (args.delete) {
     for (const tap of found) {
-      await runReverts(tap.shell, teardownFromLabel(tap.ifname, tap.label));
-      io.err.write(`removed ${tap.ifname} (${tap.label.role} of ${tap.label.pod}) from node ${tap.node}\n`);
+      const teardown = teardownFromLabel(tap.ifname, tap.label);
+      const what = escapeControl(`${tap.ifname} (${tap.label.role} of ${tap.label.pod}) from node ${tap.node}`);
+      if (mode.dryRun) {
+        io.out.write(`# would remove ${what}:\n${teardown.map((argv) => `${quoteArgvForDisplay(argv)}\n`).join('')}`);
+        continue;
+      }
+      await runReverts(tap.shell, teardown);
+      io.err.write(`removed ${what}\n`);
     }
-    if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${wanted}` : ''}\n`);
-    await deleteLeftoverHelpers(kube, io);
+    if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${escapeControl(wanted)}` : ''}\n`);
+    if (!mode.dryRun) await deleteLeftoverHelpers(kube, io);
     return failed > 0 ? 1 : 0;
   }
   const rows = found.map((t) => ({ node: t.node, ifname: t.ifname, ...t.label }));
-  if (args.output === 'json') io.out.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (args.output === 'yaml') io.out.write((await import('js-yaml')).dump(rows));
-  else {
-    io.out.write(`${['NODE', 'DEVICE', 'POD', 'ROLE', 'PEER', 'VETH'].join('\t')}\n`);
-    for (const r of rows) io.out.write(`${[r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'].join('\t')}\n`);
-  }
+  await writeOutput(io, args.output, rows, (safe) => [['NODE', 'DEVICE', 'POD', 'ROLE', 'PEER', 'VETH'], ...safe.map((r) => [r.node, r.ifname, r.pod, r.role, r.peer, r.veth ?? '-'])]
+    .map((cells) => `${cells.map((cell) => escapeControl(String(cell))).join('\t')}\n`).join(''));
   return failed > 0 ? 1 : 0;
 }

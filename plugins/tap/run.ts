@@ -1,41 +1,30 @@
-import { ExitCode, PluginError, UsageError } from '../../shared/cli/errors.js';
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { startProgress } from '../../shared/cli/spinner.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
 import { parseDuration } from '../../shared/kube/kube-options.js';
 import { openNodeShells } from '../../shared/nodes/open-shells.js';
 import { renderPlan, revertsOf, type Plan } from '../../shared/plan/plan.js';
-import { quoteArgv } from '../../shared/ssh/quote.js';
+import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
+import { escapeControl } from '../../shared/cli/safe-text.js';
 import type { TapArgs } from './command.js';
 import { deadManArgv } from './dead-man.js';
 import { discoverTap } from './discover.js';
 import { listOrDeleteTaps } from './list.js';
 import { planDest, planSource } from './plan.js';
 import { captureCounts, startCapture, TapSession, type StopReason } from './session.js';
+import { terminationSignals } from '../../shared/cli/platform.js';
 
-/** What yargs lets through: ranges and combinations. Pure. */
-export function validateTapArgs(args: TapArgs): void {
-  if (args.list || args.delete) return;
-  if (!args.pod) throw new UsageError('which pod? kubectl tap POD --dest NODE');
-  if (Boolean(args.dest) === Boolean(args.destIp)) throw new UsageError('give exactly one of --dest NODE or --dest-ip IP');
-  if (!Number.isInteger(args.vxlanId) || args.vxlanId < 1 || args.vxlanId > 16_777_215) throw new UsageError(`--vxlan-id must be 1..16777215, got ${args.vxlanId}`);
-  if (!Number.isInteger(args.vxlanPort) || args.vxlanPort < 1 || args.vxlanPort > 65_535) throw new UsageError(`--vxlan-port must be 1..65535, got ${args.vxlanPort}`);
-  if (args.capture !== undefined && !args.dest) throw new UsageError('--capture needs --dest: tcpdump runs on the receiving node');
-  if (args.capture !== undefined && args.detach) throw new UsageError('--capture streams until you stop it; it cannot be combined with --detach');
-  if (args.filter !== undefined && args.capture === undefined) throw new UsageError('--filter goes with --capture');
-  if (args.duration !== undefined && !parseDuration(args.duration)) throw new UsageError(`--duration must be a duration like 30s or 5m, got "${args.duration}"`);
-  if (args.duration !== undefined && args.detach) throw new UsageError('--duration and --detach exclude each other: a detached tap stays until --delete');
-}
-
-/** Resolves on the first of Ctrl-C, SIGTERM, or any of the given endings. */
+/** Resolves on the first of Ctrl-C, a termination signal (SIGTERM/SIGHUP; Ctrl-Break on Windows), or any of the given endings. */
 function firstStop(endings: Promise<StopReason>[]): { reason: Promise<StopReason>; dispose: () => void } {
   let dispose = () => {};
   const signalled = new Promise<StopReason>((resolve) => {
     const onInt = () => resolve('SIGINT');
     const onTerm = () => resolve('SIGTERM');
+    const terminations = terminationSignals(process.platform);
     process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-    dispose = () => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); };
+    for (const signal of terminations) process.once(signal, onTerm);
+    dispose = () => { process.off('SIGINT', onInt); for (const signal of terminations) process.off(signal, onTerm); };
   });
   return { reason: Promise.race([signalled, ...endings]), dispose };
 }
@@ -48,11 +37,12 @@ function after(duration: string | undefined): Promise<StopReason>[] {
 }
 
 export async function runTap(args: TapArgs, io: Io): Promise<number> {
-  validateTapArgs(args);
+  // Decided once, before any path that could change a node: every mode below honours it.
+  const mode = { dryRun: args.dryRun === true };
   const kube = await connectKube(args, io.env);
   const pool = await openNodeShells(args, io, kube);
   try {
-    if (args.list || args.delete) return await listOrDeleteTaps(args, kube, pool, io);
+    if (args.list || args.delete) return await listOrDeleteTaps(args, kube, pool, io, mode);
     const progress = await startProgress(io, `looking up pod ${args.pod}`);
     const found = await discoverTap(args, kube, pool);
     progress.stop();
@@ -63,10 +53,10 @@ export async function runTap(args: TapArgs, io: Io): Promise<number> {
     }
     const { spec } = found;
     const plans: Plan[] = [...(args.dest ? [planDest(spec)] : []), planSource(spec)];
-    if (args.dryRun) {
+    if (mode.dryRun) {
       for (const plan of plans) {
-        io.out.write(`${renderPlan(plan, quoteArgv)}\n`);
-        if (!args.detach) io.out.write(`# dead-man on node ${plan.node} (fed by the client; tears down when it stops)\n${quoteArgv(deadManArgv(revertsOf(plan.steps)))}\n`);
+        io.out.write(`${renderPlan(plan, quoteArgvForDisplay)}\n`);
+        if (!args.detach) io.out.write(`# dead-man on node ${escapeControl(plan.node)} (fed by the client; tears down when it stops)\n${quoteArgvForDisplay(deadManArgv(revertsOf(plan.steps)))}\n`);
       }
       return 0;
     }

@@ -23,6 +23,15 @@ while (($#)); do
 done
 
 FAILURES=0
+# Wall times are figures, not pass/fail limits (a loaded machine is slower, not broken): they are
+# reported in the summary beside the goals. Only a hang guard, several times the usual time, fails.
+SCENARIO_GOAL_S=90 SCENARIO_HANG_GUARD_S=${SCENARIO_HANG_GUARD_S:-450}
+SCALE_GOAL_S=120 SCALE_HANG_GUARD_S=${SCALE_HANG_GUARD_S:-600}
+TIMES=()
+record_time() {  # record_time WHAT SECONDS GOAL
+  local mark="within goal"; (($2 > $3)) && mark="over the ${3}s goal (reported, not a failure)"
+  TIMES+=("$(printf 'TIME  %-28s %5ss  %s' "$1" "$2" "$mark")")
+}
 pass() { echo "PASS  $*"; }
 fail() { echo "FAIL  $*"; FAILURES=$((FAILURES + 1)); }
 check() {  # check DESCRIPTION CMD...
@@ -146,9 +155,10 @@ run_scenarios() {
   local s t0 dt
   for s in $SCENARIO_LIST; do
     t0=$SECONDS
-    if $LAB scenario "$s" > "/tmp/netcheck-lab-selftest-$s.log" 2>&1; then
+    if timeout "$SCENARIO_HANG_GUARD_S" $LAB scenario "$s" > "/tmp/netcheck-lab-selftest-$s.log" 2>&1; then
       dt=$((SECONDS - t0))
-      if ((dt <= SCENARIO_TIMEOUT)); then pass "scenario $s reached in ${dt}s"; else fail "scenario $s took ${dt}s (> ${SCENARIO_TIMEOUT}s)"; fi
+      pass "scenario $s reached in ${dt}s"
+      record_time "scenario $s" "$dt" "$SCENARIO_GOAL_S"
       verify_scenario_texts "$s"
     else
       fail "scenario $s not reached: $(tail -n 3 "/tmp/netcheck-lab-selftest-$s.log" | tr '\n' ' ')"
@@ -161,9 +171,10 @@ count_labelled() {  # RESOURCE: objects labelled netcheck-lab/scale=true
 }
 check_scale() {
   local t0=$SECONDS dt
-  if $LAB scale > /tmp/netcheck-lab-selftest-scale.log 2>&1; then
+  if timeout "$SCALE_HANG_GUARD_S" $LAB scale > /tmp/netcheck-lab-selftest-scale.log 2>&1; then
     dt=$((SECONDS - t0))
-    ((dt <= 120)) && pass "scale: added in ${dt}s" || fail "scale: add took ${dt}s (> 120s)"
+    pass "scale: added in ${dt}s"
+    record_time "scale add" "$dt" "$SCALE_GOAL_S"
     local n p e
     n=$(count_labelled nodes); p=$(count_labelled pods); e=$(count_labelled events)
     [[ $n == 1000 && $p == 30000 && $e -ge 1000 ]] && pass "scale: $n nodes, $p pods, $e events" || fail "scale: $n nodes, $p pods, $e events"
@@ -171,9 +182,10 @@ check_scale() {
     fail "scale: $(tail -n 3 /tmp/netcheck-lab-selftest-scale.log | tr '\n' ' ')"
   fi
   t0=$SECONDS
-  if $LAB scale --remove > /tmp/netcheck-lab-selftest-scale-remove.log 2>&1; then
+  if timeout "$SCALE_HANG_GUARD_S" $LAB scale --remove > /tmp/netcheck-lab-selftest-scale-remove.log 2>&1; then
     dt=$((SECONDS - t0))
-    ((dt <= 120)) && pass "scale --remove in ${dt}s" || fail "scale --remove took ${dt}s (> 120s)"
+    pass "scale --remove in ${dt}s"
+    record_time "scale --remove" "$dt" "$SCALE_GOAL_S"
     [[ $(count_labelled nodes) == 0 && $(count_labelled pods) == 0 ]] && pass "scale --remove: nothing labelled left" || fail "scale --remove: objects left"
   else
     fail "scale --remove: $(tail -n 3 /tmp/netcheck-lab-selftest-scale-remove.log | tr '\n' ' ')"
@@ -215,6 +227,10 @@ main() {
     check_down_leaves_nothing "$before"
   fi
   echo
+  if ((${#TIMES[@]})); then
+    echo "wall times (figures; only a hang guard of ${SCENARIO_HANG_GUARD_S}s per scenario, ${SCALE_HANG_GUARD_S}s per scale step fails):"
+    printf '%s\n' "${TIMES[@]}"
+  fi
   if ((FAILURES)); then echo "selftest: $FAILURES failure(s)"; exit 1; fi
   echo "selftest: all checks passed"
 }

@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
+import { colourAllowed } from './platform.js';
 
 /** Where a plugin writes: results to out, progress and diagnostics to err. */
 export interface Io {
   out: Writable;
   err: Writable;
-  /** Colour allowed: stdout is a TTY, no --no-color, no NO_COLOR. */
+  /** Colour allowed: stdout is a TTY, no --no-color, no NO_COLOR, TERM not dumb. */
   color: boolean;
   /** stderr is a TTY: spinners allowed. */
   interactive: boolean;
@@ -13,11 +14,10 @@ export interface Io {
 
 export function processIo(noColorFlag: boolean): Io {
   const env = process.env;
-  const noColor = noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
   return {
     out: process.stdout,
     err: process.stderr,
-    color: !noColor && process.stdout.isTTY === true,
+    color: colourAllowed(process.stdout.isTTY === true, noColorFlag, env),
     interactive: process.stderr.isTTY === true,
     env,
   };

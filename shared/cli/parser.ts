@@ -20,6 +20,9 @@ export type OutputFormat = 'text' | 'json' | 'yaml';
  */
 export function newParser(plugin: string, argv: string[]): Argv<CommonArgs> {
   return yargs(argv)
+    // Messages in English whatever LANG says: kubectlStyle() rewrites them, and tests read them.
+    .detectLocale(false)
+    .locale('en')
     .scriptName(`kubectl ${plugin}`)
     .parserConfiguration({ 'populate--': true, 'strip-aliased': true, 'strip-dashed': true })
     .strict()

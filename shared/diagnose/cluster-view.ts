@@ -24,7 +24,11 @@ export class ClusterView {
     for (const pod of snapshot.pods) {
       this.podsByKey.set(podKey(pod), pod);
       const node = pod.spec?.nodeName;
-      if (node) this.podsByNode.set(node, [...(this.podsByNode.get(node) ?? []), pod]);
+      if (!node) continue;
+      // Appended in place: copying the node's list per pod made grouping quadratic (all pods on one node).
+      const onNode = this.podsByNode.get(node);
+      if (onNode) onNode.push(pod);
+      else this.podsByNode.set(node, [pod]);
     }
     for (const node of snapshot.nodes) this.nodesByName.set(nodeName(node), node);
   }

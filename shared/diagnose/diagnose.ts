@@ -1,5 +1,6 @@
 import type { ClusterSnapshot } from '../snapshot/types.js';
 import { causeExplains, causeRank } from './cause-catalog.js';
+import { catalogRules } from './catalog/index.js';
 import { ClusterView } from './cluster-view.js';
 import { assessContainerNetwork, assessHostNetwork } from './network-status.js';
 import { collectObservations } from './observations.js';
@@ -24,9 +25,9 @@ import { maxEvidencePerFinding, maxNextCommands, type Diagnosis, type Evidence, 
 /** Below this, a finding is too weak to be promoted over what it would explain. */
 const minRootConfidence = 0.6;
 
-/** Every text rule; for each text the most confident match wins. */
+/** Every text rule; for each text the most confident match wins. The catalogue's wordings come from the sources. */
 export const textRules = [
-  ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...nonNetworkRules,
+  ...catalogRules, ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...nonNetworkRules,
 ];
 
 /** Rules that look at objects and node facts rather than one text at a time. */

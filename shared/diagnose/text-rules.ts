@@ -22,6 +22,8 @@ export interface TextRule {
   when?: (match: RegExpExecArray, observation: Observation, view: ClusterView) => boolean;
   explanation: string;
   nextCommands: readonly string[];
+  /** The source file that writes the wording (catalogue entries); rules from observed behaviour say so in a comment instead. */
+  source?: { repo: string; file: string; ref?: string; format: string };
 }
 
 /** For each text, the most confident matching rule gives one finding. */

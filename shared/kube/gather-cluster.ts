@@ -1,7 +1,11 @@
 import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
+import { capLineLength } from '../files/bounded-read.js';
+import { findDataProblems } from '../snapshot/data-problems.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
+import { objectShape } from './api-shapes.js';
+import { listAll as listAllPages } from './list-all.js';
 import type { KubeSession } from './kube-client.js';
 import { getText, type Query } from './raw-get.js';
 import { slimEvent, slimNode, slimPod } from './slim-objects.js';
@@ -15,27 +19,14 @@ export interface GatherOptions {
   onStep?: (step: string) => void;
 }
 
-interface ListPage<T> {
-  items?: T[];
-  metadata?: { continue?: string };
-}
 
 /** Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal. */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
   const { pageSize = 500, logTailLines = 100, maxCniLogPods = 6, onStep = () => {} } = options;
   const snapshot = emptySnapshot();
 
-  const listAll = async <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> => {
-    const items: T[] = [];
-    let next: string | undefined;
-    do {
-      const page = await kube.call(action, async () =>
-        JSON.parse(await getText(kube.config, apiPath, { ...query, limit: pageSize, continue: next })) as ListPage<T>);
-      for (const item of page.items ?? []) items.push(slim(item));
-      next = page.metadata?.continue || undefined;
-    } while (next);
-    return items;
-  };
+  const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
+    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim });
 
   /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note. */
   const tolerant = async <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
@@ -67,7 +58,7 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   for (const name of ['kubeadm-config', 'kube-proxy']) {
     const action: ApiAction = { verb: 'get', resource: 'configmaps', namespace: 'kube-system', name };
     const configMap = await tolerant(`configmap kube-system/${name}`, () =>
-      kube.call(action, async () => JSON.parse(await getText(kube.config, `/api/v1/namespaces/kube-system/configmaps/${name}`)) as V1ConfigMap), undefined, true);
+      kube.getJson(action, `/api/v1/namespaces/kube-system/configmaps/${name}`, objectShape<V1ConfigMap>('config map')), undefined, true);
     if (configMap) snapshot.configMaps.push(configMap);
   }
 
@@ -78,11 +69,12 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
     for (const container of pod.spec?.containers ?? []) {
       const action: ApiAction = { verb: 'get', resource: 'pods/log', namespace, name };
       const log = await tolerant(`logs of pod ${namespace}/${name} container ${container.name}`, () =>
-        kube.call(action, () => getText(kube.config, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`,
-          { container: container.name, tailLines: logTailLines })), undefined);
-      if (log !== undefined) snapshot.podLogs[podLogKey(namespace, name, container.name)] = log;
+        kube.call(action, (signal) => getText(kube.config, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`,
+          { container: container.name, tailLines: logTailLines }, signal)), undefined);
+      if (log !== undefined) snapshot.podLogs[podLogKey(namespace, name, container.name)] = capLineLength(log);
     }
   }
+  for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }
 

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PluginError, ExitCode, UsageError } from '../cli/errors.js';
-import { humanizeApiError, type ApiAction } from './api-errors.js';
+import { humanizeApiError, KubeApiError, type ApiAction } from './api-errors.js';
+import { getText, type Query } from './raw-get.js';
+import { maxConfigFileBytes, readBoundedFileSync } from '../files/bounded-read.js';
 import { parseDuration, type KubeFlags } from './kube-options.js';
 import { resolveKubeconfigSource } from './kubeconfig-sources.js';
 
@@ -14,9 +16,20 @@ export interface KubeSession {
   context?: string;
   /** -n, else the context's namespace, else "default". */
   namespace: string;
-  /** Runs an API call with the request timeout, turning failures into KubeApiError. */
-  call<T>(action: ApiAction, request: () => Promise<T>): Promise<T>;
+  /**
+   * Runs an API call with the request timeout, turning failures into KubeApiError. The signal aborts the
+   * request (and closes its socket) at the deadline, so a server that never answers cannot keep us running.
+   */
+  call<T>(action: ApiAction, request: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** GET apiPath as JSON, checked for shape: what does not fit is an error naming the request (exit 3). */
+  getJson<T>(action: ApiAction, apiPath: string, shape: Shape<T>, query?: Query): Promise<T>;
 }
+
+/** Checks a parsed value; returns what is wrong with it, or undefined when it fits. */
+export type Shape<T> = ((value: unknown) => string | undefined) & { readonly _type?: T };
+
+/** Without --request-timeout each request still ends: kubectl's own client gives up on a silent server too. */
+export const defaultRequestTimeoutMs = 60_000;
 
 export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = process.env): Promise<KubeSession> {
   const source = resolveKubeconfigSource({ flag: flags.kubeconfig, env, home: os.homedir(), exists: fs.existsSync });
@@ -24,12 +37,14 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
     throw new PluginError(`no kubeconfig found: looked for ${source.lookedFor.join(', ')}`, ExitCode.couldNotCheck,
       'pass --kubeconfig FILE, set KUBECONFIG, or run inside a pod with a service account');
   }
-  const timeoutMs = flags.requestTimeout === undefined ? 0 : parseDuration(flags.requestTimeout);
+  const timeoutMs = flags.requestTimeout === undefined ? defaultRequestTimeoutMs : parseDuration(flags.requestTimeout);
   if (timeoutMs === undefined) {
     throw new UsageError(`--request-timeout must be a duration like 30s, 1m or 0, got "${flags.requestTimeout}"`);
   }
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
+  // A kubeconfig (and the files it names) is small: /dev/zero, a FIFO or a huge file is refused, not read.
+  if (source.kind === 'files') for (const file of source.files) checkSmallFile(file, 'kubeconfig');
   try {
     if (source.kind === 'in-cluster') {
       config.loadFromCluster();
@@ -43,7 +58,8 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
     }
   } catch (error) {
     const where = source.kind === 'files' ? source.files.join(', ') : 'the in-cluster service account';
-    throw new PluginError(`cannot load kubeconfig from ${where}: ${(error as Error).message}`, ExitCode.couldNotCheck,
+    // The loader's first line only: YAML errors quote the file, and a kubeconfig holds secrets.
+    throw new PluginError(`cannot load kubeconfig from ${where}: ${(error as Error).message.split('\n')[0]}`, ExitCode.couldNotCheck,
       'check that the file is a valid kubeconfig (kubectl config view)', { cause: error });
   }
   if (flags.context) {
@@ -59,6 +75,10 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
     throw new PluginError('the kubeconfig has no current context with a cluster', ExitCode.couldNotCheck,
       'pick one with --context or: kubectl config use-context NAME');
   }
+  const currentUser = config.getCurrentUser();
+  for (const [file, what] of [[cluster.caFile, 'certificate-authority'], [currentUser?.certFile, 'client-certificate'], [currentUser?.keyFile, 'client-key']] as const) {
+    if (file) checkSmallFile(file, `the kubeconfig's ${what}`);
+  }
   const contextObject = config.getContextObject(config.getCurrentContext());
   const user = config.getCurrentUser()?.name;
   return {
@@ -67,18 +87,53 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
     user,
     context: contextObject?.name,
     namespace: flags.namespace ?? contextObject?.namespace ?? 'default',
-    async call(action, request) {
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        if (timeoutMs > 0) timer = setTimeout(() => reject(new DOMException('request timeout', 'TimeoutError')), timeoutMs);
-      });
+    call,
+    async getJson<T>(action: ApiAction, apiPath: string, shape: Shape<T>, query: Query = {}): Promise<T> {
+      const text = await call(action, (signal) => getText(config, apiPath, query, signal));
+      let value: unknown;
       try {
-        return await Promise.race([request(), expired]);
-      } catch (error) {
-        throw humanizeApiError(error, action, cluster.server, user);
-      } finally {
-        if (timer) clearTimeout(timer);
+        value = JSON.parse(text);
+      } catch {
+        throw new KubeApiError(`the API server at ${cluster.server} answered GET ${apiPath} with something that is not JSON (${text.length} bytes)`, undefined,
+          'is the kubeconfig\'s server really a Kubernetes API server (not a proxy or a login page)?');
       }
+      const wrong = shape(value);
+      if (wrong !== undefined) {
+        throw new KubeApiError(`the API server at ${cluster.server} answered GET ${apiPath} with JSON of the wrong shape: ${wrong}`, undefined,
+          'is the kubeconfig\'s server really a Kubernetes API server of a supported version?');
+      }
+      return value as T;
     },
   };
+
+  async function call<T>(action: ApiAction, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      if (timeoutMs! > 0) {
+        timer = setTimeout(() => {
+          const timeout = new DOMException('request timeout', 'TimeoutError');
+          controller.abort(timeout);
+          reject(timeout);
+        }, timeoutMs);
+      }
+    });
+    try {
+      return await Promise.race([request(controller.signal), expired]);
+    } catch (error) {
+      throw humanizeApiError(error, action, cluster!.server, user);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+}
+
+function checkSmallFile(file: string, what: string): void {
+  try {
+    readBoundedFileSync(file, maxConfigFileBytes);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && what === 'kubeconfig') return; // reported as "no kubeconfig" by the loader
+    const reason = error instanceof PluginError ? error.message : (error as Error).message;
+    throw new PluginError(`cannot use ${what} ${file}: ${reason}`, ExitCode.couldNotCheck, 'check the path in your kubeconfig (kubectl config view)', { cause: error });
+  }
 }

@@ -1,3 +1,6 @@
+import { UsageError } from '../cli/errors.js';
+import { shown } from '../cli/safe-text.js';
+import { checkDuration, checkNotEmpty, checkSingle } from '../cli/validate.js';
 /** The kubectl connection flags every plugin takes (genericclioptions' subset). */
 export interface KubeFlags {
   kubeconfig?: string;
@@ -19,4 +22,19 @@ export function parseDuration(text: string): number | undefined {
     matched = re.lastIndex;
   }
   return matched === trimmed.length && matched > 0 ? total : undefined;
+}
+
+// A namespace name is a DNS-1123 label (what the API server accepts), so a typo fails here, not as a 404.
+const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The validate step for the kubectl flags: pure, before any kubeconfig is read. */
+export function validateKubeFlags(flags: KubeFlags): void {
+  for (const [flag, value] of [['--kubeconfig', flags.kubeconfig], ['--context', flags.context], ['--namespace', flags.namespace], ['--request-timeout', flags.requestTimeout]] as const) {
+    checkSingle(flag, value);
+    checkNotEmpty(flag, value);
+  }
+  if (flags.namespace !== undefined && !namespacePattern.test(flags.namespace)) {
+    throw new UsageError(`--namespace must be a namespace name (lowercase letters, digits and "-", at most 63), got "${shown(flags.namespace)}"`);
+  }
+  checkDuration('--request-timeout', flags.requestTimeout, { allowZero: true });
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { pathListSeparator } from '../cli/platform.js';
 
 /** Where the kubeconfig comes from, decided the way kubectl decides it. */
 export type KubeconfigSource =
@@ -11,6 +12,8 @@ export interface KubeconfigLookup {
   env: NodeJS.ProcessEnv;
   home?: string;
   exists: (file: string) => boolean;
+  /** How KUBECONFIG's list is separated; this machine's by default. */
+  platform?: NodeJS.Platform;
 }
 
 const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -21,14 +24,15 @@ const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token
  * Never the client library's silent fallback to http://localhost:8080.
  */
 export function resolveKubeconfigSource(lookup: KubeconfigLookup): KubeconfigSource {
-  const { flag, env, home, exists } = lookup;
+  const { flag, env, home, exists, platform = process.platform } = lookup;
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
   if (flag) return exists(flag) ? { kind: 'files', files: [flag] } : { kind: 'none', lookedFor: [flag] };
-  const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
+  const listed = (env.KUBECONFIG ?? '').split(pathListSeparator(platform)).filter((f) => f !== '');
   if (listed.length > 0) {
     const present = listed.filter(exists);
     return present.length > 0 ? { kind: 'files', files: present } : { kind: 'none', lookedFor: listed };
   }
-  const homeConfig = home ? path.join(home, '.kube', 'config') : undefined;
+  const homeConfig = home ? join(home, '.kube', 'config') : undefined;
   if (homeConfig && exists(homeConfig)) return { kind: 'files', files: [homeConfig] };
   if (env.KUBERNETES_SERVICE_HOST && exists(serviceAccountToken)) return { kind: 'in-cluster' };
   return { kind: 'none', lookedFor: [...(homeConfig ? [homeConfig] : []), 'in-cluster service account'] };

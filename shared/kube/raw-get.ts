@@ -12,31 +12,51 @@ export class HttpStatusError extends Error {
 
 export type Query = Record<string, string | number | undefined>;
 
+/** The most one response may hold (a page of 500 pods is a few MB; a JavaScript string cannot hold much more than this). */
+export const maxBodyBytes = 500 * 1024 * 1024;
+
+export class ResponseTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`the response is larger than ${Math.round(limit / 1024 / 1024)} MiB`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
 /**
  * GET on the API server with the kubeconfig's TLS and credentials, returning
  * the body as text. Used for lists and logs: plain JSON.parse is several times
  * faster and lighter than the generated client's model conversion, which matters
  * on a 30,000-pod cluster.
  */
-export async function getText(config: KubeConfig, apiPath: string, query: Query = {}): Promise<string> {
-  return requestText(config, 'GET', apiPath, undefined, query);
+export async function getText(config: KubeConfig, apiPath: string, query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
+  return requestText(config, 'GET', apiPath, undefined, query, signal, accept);
 }
 
 /** Any verb with an optional JSON body (create, delete...); the answer's body as text, non-2xx as HttpStatusError. */
-export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown, query: Query = {}): Promise<string> {
+export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
+  query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { Accept: 'application/json', ...(payload !== undefined && { 'Content-Type': 'application/json' }) };
-  const options: https.RequestOptions = { method, headers };
+  const headers: Record<string, string> = { Accept: accept, ...(payload !== undefined && { 'Content-Type': 'application/json' }) };
+  const options: https.RequestOptions = { method, headers, ...(signal && { signal }) };
   // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
   await config.applyToHTTPSOptions(options);
   const transport = url.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
     const request = transport.request(url, options, (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // A body past the cap is not an answer we can use: stop reading rather than fill memory.
+        if (size > maxBodyBytes) {
+          request.destroy(new ResponseTooLargeError(maxBodyBytes));
+          return;
+        }
+        chunks.push(chunk);
+      });
       response.on('error', reject);
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');

@@ -141,10 +141,14 @@ export async function gatherAllNodeFacts(nodes: readonly V1Node[], pool: NodeShe
   for (const outcome of outcomes) {
     if (outcome.ok) {
       nodeFacts[outcome.name] = outcome.value.facts;
-      unreadable.push(...outcome.value.unreadable);
+      for (const u of outcome.value.unreadable) unreadable.push(u);
     } else {
       unreadable.push({ what: `node ${outcome.name} ${pool.via === 'pod' ? 'through a helper pod' : 'over SSH'}`, reason: outcome.error.message });
     }
+  }
+  // --ssh was asked for: with no node readable, the node half of the check did not happen (never an all-clear).
+  if (nodes.length > 0 && Object.keys(nodeFacts).length === 0) {
+    unreadable.push({ what: 'every node over SSH', reason: `none of the ${nodes.length} node(s) could be read, so no node facts were checked`, kind: 'data' });
   }
   return { nodeFacts, unreadable };
 }

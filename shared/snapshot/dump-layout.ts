@@ -4,13 +4,18 @@ import type { NodeFacts } from './types.js';
  * The on-disk layout shared by read-dump.ts and write-bundle.ts. The base is what
  * `kubectl cluster-info dump --output-directory=DIR` writes:
  *   DIR/nodes.json, DIR/NS/{pods,events,daemonsets,...}.json, DIR/NS/POD/logs.txt
- * and netcheck adds (all optional): DIR/NS/configmaps.json, DIR/nodes/NODE/<facts>,
- * DIR/unreadable.json.
+ * and netcheck adds (all optional): DIR/NS/configmaps.json, DIR/_node-facts/NODE/<facts>,
+ * DIR/unreadable.json, and DIR/.netcheck-bundle (marks a folder netcheck wrote, so --force may replace it).
  */
 
 export const nodesFile = 'nodes.json';
 export const unreadableFile = 'unreadable.json';
-export const nodeFactsDir = 'nodes';
+/** Node facts live under a name no namespace can have ("_" is not allowed in one), so they never collide. */
+export const nodeFactsDir = '_node-facts';
+/** Where bundles before 0.2 kept node facts: still read, when that folder is not a namespace. */
+export const legacyNodeFactsDir = 'nodes';
+/** Written first into every bundle: the folder is ours, --force may replace it. */
+export const bundleMarkerFile = '.netcheck-bundle';
 export const podLogFile = 'logs.txt';
 
 /** Namespaced list files, with the List kind kubectl writes into them. */

@@ -33,6 +33,8 @@ export interface NodeFacts {
 export interface Unreadable {
   what: string;
   reason: string;
+  /** 'data': read, but unknown or contradictory (never an all-clear); absent: could not be read (RBAC, SSH, a file). */
+  kind?: 'data';
 }
 
 /**

@@ -58,3 +58,22 @@ export function sudoPasswordError(node: string, sshUser: string): PluginError {
       'or log in as root with --ssh-user root',
   );
 }
+
+/** Control characters (newline included) that must not reach a printed command line raw. */
+const controlChar = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * argv as one line a person can copy into a shell (--dry-run): like quoteArgv, but an argument
+ * holding a newline or another control character is written in $'...' form (\n, \t, \xHH), so data
+ * can never start a new line or send escape sequences to the terminal. bash, zsh, ksh and busybox sh
+ * read $'...'.
+ */
+export function quoteArgvForDisplay(argv: readonly string[]): string {
+  if (argv.length === 0) throw new Error('quoteArgvForDisplay: a command needs at least one argument');
+  return argv.map((arg) => (controlChar.test(arg) ? ansiCQuoted(arg) : quoteArg(arg))).join(' ');
+}
+
+function ansiCQuoted(arg: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\\': '\\\\', "'": "\\'" };
+  return `$'${[...arg].map((c) => named[c] ?? (controlChar.test(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('')}'`;
+}

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { readBoundedFileSync } from '../files/bounded-read.js';
 import path from 'node:path';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
 import { ExitCode, PluginError } from '../cli/errors.js';
@@ -49,11 +50,14 @@ export function planAuth(endpoint: SshEndpoint, homeDir: string, parseKey: Parse
   return plan;
 }
 
+/** A private key file is a few KB; /dev/zero or a huge file is refused, not read. */
+const maxKeyFileBytes = 1024 * 1024;
+
 /** A parsed private key, or why it cannot be used. */
 function readPrivateKey(file: string, parseKey: ParseKey): ParsedKey | string {
   let data: Buffer;
   try {
-    data = fs.readFileSync(file);
+    data = readBoundedFileSync(file, maxKeyFileBytes);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode, PluginError } from '../cli/errors.js';
+import { readBoundedFileSync } from '../files/bounded-read.js';
 import { expandTilde, parseSshConfig, type IncludedFile, type SshConfig } from './ssh-config.js';
 
 export interface ConfigFileOptions {
@@ -13,7 +14,7 @@ export interface ConfigFileOptions {
 export function loadSshConfig(file: string, options: ConfigFileOptions): SshConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readBoundedFileSync(file).toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !options.explicit) return { blocks: [], notes: [] };
@@ -21,22 +22,33 @@ export function loadSshConfig(file: string, options: ConfigFileOptions): SshConf
       'point --ssh-config (or NETCHECK_SSH_CONFIG) at a readable OpenSSH client config file', { cause: error });
   }
   const sshDir = path.join(options.homeDir, '.ssh');
+  const budget = { files: maxIncludedFiles };
   return parseSshConfig(text, file, {
-    readInclude: (pattern) => readIncludedFiles(pattern, sshDir, options.homeDir),
+    readInclude: (pattern) => readIncludedFiles(pattern, sshDir, options.homeDir, budget),
   });
 }
 
+/** Includes read in all, loops and globs like `Include /*\/*\/*` included: past this, the rest is skipped. */
+const maxIncludedFiles = 256;
+/** Paths a glob may expand to before it is given up on. */
+const maxGlobPaths = 10_000;
+
 /** OpenSSH: relative Include paths are under ~/.ssh; the argument may be a glob. */
-function readIncludedFiles(pattern: string, sshDir: string, homeDir: string): IncludedFile[] {
+function readIncludedFiles(pattern: string, sshDir: string, homeDir: string, budget: { files: number }): IncludedFile[] {
   const expanded = expandTilde(pattern, homeDir);
   const absolute = path.isAbsolute(expanded) ? expanded : path.join(sshDir, expanded);
-  return expandGlob(absolute).flatMap((file) => {
+  const included: IncludedFile[] = [];
+  for (const file of expandGlob(absolute)) {
+    if (budget.files <= 0) break; // an Include loop or a glob over the whole disk: enough
     try {
-      return fs.statSync(file).isFile() ? [{ path: file, text: fs.readFileSync(file, 'utf8') }] : [];
+      if (!fs.statSync(file).isFile()) continue;
+      budget.files--;
+      included.push({ path: file, text: readBoundedFileSync(file).toString('utf8') });
     } catch {
-      return []; // unreadable includes are skipped, as OpenSSH does
+      // unreadable (or oversized, or not a regular file) includes are skipped, as OpenSSH skips unreadable ones
     }
-  });
+  }
+  return included;
 }
 
 /** A small glob(3): `*` and `?` in any path component, dot files only when asked for, sorted. */
@@ -47,6 +59,7 @@ export function expandGlob(absolute: string): string[] {
       paths = paths.map((dir) => path.join(dir, part));
       continue;
     }
+    if (paths.length > maxGlobPaths) return [];
     paths = paths.flatMap((dir) => {
       let names: string[];
       try {

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { isLiteralHostPattern, matchesHostPatterns, parseJumpList, parsePort, type HostSpec } from './host-spec.js';
 import { splitConfigLine } from './ssh-config-line.js';
+import { expandHome, windowsOpenSshAgentPipe } from '../cli/platform.js';
 
 /**
  * Our own reader of OpenSSH client config. It never runs anything: `Match`
@@ -140,6 +142,10 @@ export interface HostSettings {
 export interface LocalContext {
   homeDir: string;
   localUser: string;
+  /** The workstation's OS (this machine's when absent): ~\ paths and the default agent differ on Windows. */
+  platform?: NodeJS.Platform;
+  /** Windows: OpenSSH's agent pipe is there (its service runs). */
+  openSshAgentPipe?: boolean;
 }
 
 /** OpenSSH semantics: for each keyword the first value obtained wins; IdentityFile accumulates. */
@@ -158,7 +164,7 @@ export function resolveHost(config: SshConfig, alias: string, local: LocalContex
   const portText = value('port');
   const port = portText === undefined ? undefined : parsePort(portText, what('port'));
   const tokens = { h: hostName, n: alias, d: local.homeDir, u: local.localUser, r: user ?? local.localUser, p: String(port ?? 22) };
-  const path = (text: string): string => expandTilde(expandTokens(text, tokens), local.homeDir);
+  const path = (text: string): string => expandTilde(expandTokens(text, tokens), local.homeDir, local.platform);
   const jumpText = first.get('proxyjump')?.args.join(' ');
   const timeoutText = value('connecttimeout');
   const checking = value('stricthostkeychecking')?.toLowerCase();
@@ -189,10 +195,15 @@ function expandTokens(text: string, tokens: Record<string, string>): string {
   return text.replace(/%(.)/g, (whole, letter: string) => (letter === '%' ? '%' : tokens[letter] ?? whole));
 }
 
-export function expandTilde(path: string, homeDir: string): string {
-  return path === '~' ? homeDir : path.startsWith('~/') ? `${homeDir}${path.slice(1)}` : path;
+export function expandTilde(path: string, homeDir: string, platform: NodeJS.Platform = process.platform): string {
+  return expandHome(path, homeDir, platform);
 }
 
 export function defaultLocalContext(): LocalContext {
-  return { homeDir: os.homedir(), localUser: os.userInfo().username };
+  // os.homedir() is %USERPROFILE% on Windows, so ~/.ssh is where Windows' OpenSSH keeps it.
+  const platform = process.platform;
+  return {
+    homeDir: os.homedir(), localUser: os.userInfo().username, platform,
+    ...(platform === 'win32' && { openSshAgentPipe: fs.existsSync(windowsOpenSshAgentPipe) }),
+  };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { HostSpec } from './host-spec.js';
 import { resolveHost, type LocalContext, type SshConfig, type StrictHostKeyChecking } from './ssh-config.js';
 import { defaultConnectTimeoutMs, type SshOptions } from './ssh-options.js';
+import { defaultSshAgent } from '../cli/platform.js';
 
 /** Everything needed to open one SSH connection: a jump host or the node itself. */
 export interface SshEndpoint {
@@ -20,7 +21,7 @@ export interface SshEndpoint {
   hostKeyPort: number;
   knownHostsFiles: string[];
   strictHostKeyChecking: StrictHostKeyChecking;
-  /** ssh-agent socket, unless IdentityAgent none or no SSH_AUTH_SOCK. */
+  /** ssh-agent socket (Windows: a named pipe or "pageant"), unless IdentityAgent none or none found. */
   agentSocket?: string;
   connectTimeoutMs: number;
 }
@@ -55,7 +56,7 @@ function endpointFor(label: string, alias: string, given: Partial<HostSpec>, exp
   const settings = resolveHost(config, alias, local);
   const port = given.port ?? settings.port ?? 22;
   const sshDir = path.join(local.homeDir, '.ssh');
-  const agentSocket = agentSocketFor(settings.identityAgent, env);
+  const agentSocket = agentSocketFor(settings.identityAgent, env, local);
   const configTimeout = settings.connectTimeoutSeconds === undefined ? undefined : settings.connectTimeoutSeconds * 1000;
   return {
     label,
@@ -76,8 +77,9 @@ function endpointFor(label: string, alias: string, given: Partial<HostSpec>, exp
   };
 }
 
-function agentSocketFor(identityAgent: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+function agentSocketFor(identityAgent: string | undefined, env: NodeJS.ProcessEnv, local: LocalContext): string | undefined {
   if (identityAgent?.toLowerCase() === 'none') return undefined;
   const socket = identityAgent === undefined || identityAgent === 'SSH_AUTH_SOCK' ? env.SSH_AUTH_SOCK : identityAgent;
-  return socket === '' ? undefined : socket;
+  if (socket !== undefined && socket !== '') return socket;
+  return defaultSshAgent(local.platform ?? process.platform, local.openSshAgentPipe === true);
 }

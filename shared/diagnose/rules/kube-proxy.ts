@@ -29,10 +29,17 @@ export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
  * the service IP is not translated.
  * ("connection refused" is left out: something answered, so the path was translated.)
  */
-const serviceDialTimeout = /(?:dial tcp |read udp [\d.:]+->)\[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout|connect: no route to host)/;
+const serviceDialTimeout = /(?:dial tcp |read udp [\d.:]+->)\[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout)/;
+/**
+ * `dial tcp 10.96.0.1:443: connect: no route to host` (EHOSTUNREACH): something sent back "host unreachable /
+ * prohibited", which is what a host firewall's REJECT (firewalld's default) looks like; kube-proxy's own REJECT
+ * for a service without endpoints reads "connection refused" instead.
+ */
+const serviceDialRejected = /dial tcp \[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): connect: no route to host/;
 
 export const serviceProxyRules: readonly TextRule[] = [
   {
+    // Go's net package wording ("dial tcp %s: i/o timeout"), whoever wraps it.
     id: 'service-ip-timeout',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.8,
@@ -42,14 +49,28 @@ export const serviceProxyRules: readonly TextRule[] = [
     nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"', 'ssh {node} ip route get {ip}'],
   },
   {
+    // Go's net package wording (EHOSTUNREACH), whoever wraps it.
+    id: 'service-ip-rejected',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.65,
+    pattern: serviceDialRejected,
+    // Also a pod's client-go listing the API through its service IP when the service CIDR is not known (k3s, rke: 10.43.0.0/16).
+    when: (match, observation, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()) ||
+      (observation.source === 'podLog' && match.groups?.['port'] === '443' && /Failed to (?:list|watch) \*/.test(observation.evidence.text)),
+    explanation: 'Connections from {node} to the service IP {ip}:{port} are answered with "no route to host": a host firewall (firewalld, an iptables REJECT rule) rejects traffic to or from the pod and service networks there.',
+    nextCommands: ['ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"', 'ssh {node} ip route get {ip}'],
+  },
+  {
+    // iptables' own messages and older kube-proxy lines seen in its logs; "Failed to execute iptables-restore" is in catalog/kubernetes.ts.
     id: 'kube-proxy-cannot-program-iptables',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.75,
-    pattern: /Failed to execute iptables-restore|iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules/i,
+    pattern: /iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules/i,
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
     nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
   },
   {
+    // iptables' own message.
     id: 'iptables-chain-vanished',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,

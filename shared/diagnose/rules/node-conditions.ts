@@ -55,9 +55,13 @@ function conditionEvidence(node: V1Node): Evidence {
   return { object: `Node ${nodeName(node)}`, field: 'status.conditions[Ready].message', text: readyCondition(node)?.message ?? '' };
 }
 
-/** The same states as seen in kubelet and runtime logs, and cloud route conditions. */
+/**
+ * Cloud route conditions. (What the kubelet and runtimes log about the runtime network is in the
+ * source catalogue: catalog/kubernetes.ts, catalog/runtimes.ts.)
+ */
 export const runtimeNetworkLogRules: readonly TextRule[] = [
   {
+    // The NetworkUnavailable condition reason / route controller event of kube-controller-manager, as seen on cloud clusters.
     id: 'cloud-routes-missing',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.7,
@@ -65,25 +69,5 @@ export const runtimeNetworkLogRules: readonly TextRule[] = [
     pattern: /RouteController failed to create a route|NoRouteCreated/,
     explanation: 'The cloud route controller has not created the route to {node}\'s pod CIDR, so pods on other nodes cannot reach pods there.',
     nextCommands: ['kubectl describe node {node} | grep -A3 NetworkUnavailable', 'kubectl -n kube-system logs -l component=cloud-controller-manager --tail=50 | grep -i route'],
-  },
-  {
-    id: 'no-cni-config-files',
-    code: 'CNI_NOT_INSTALLED',
-    confidence: 0.68,
-    sources: ['kubeletLog', 'runtimeLog', 'event'],
-    pattern: /no network config found in \/|\bNo networks found in \//i,
-    when: (_m, observation, view) => !view.isNodeReadyNow(observation.node),
-    explanation: 'The runtime on {node} found no CNI config files at all in /etc/cni/net.d: no pod network add-on has put its config there yet.',
-    nextCommands: ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A   # is a CNI DaemonSet deployed, and Ready on {node}?'],
-  },
-  {
-    id: 'runtime-network-not-ready',
-    code: 'CNI_NOT_INSTALLED',
-    confidence: 0.55,
-    sources: ['kubeletLog', 'runtimeLog', 'event'],
-    pattern: networkNotReadyPattern,
-    when: (_m, observation, view) => !view.isNodeReadyNow(observation.node),
-    explanation: 'The kubelet on {node} reports the container runtime network as not ready: the runtime has not loaded any CNI config.',
-    nextCommands: ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A'],
   },
 ];

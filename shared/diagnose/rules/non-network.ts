@@ -3,7 +3,8 @@ import type { TextRule } from '../text-rules.js';
 /**
  * Look-alikes: failures that show up next to network symptoms but are not caused by
  * the network. Naming them keeps an operator from chasing the CNI. They rank below
- * any network finding of similar confidence.
+ * any network finding of similar confidence. Wordings are containerd's, runc's, the kubelet's and
+ * kubectl's as seen in events and logs (not from the source catalogue: none is a network cause).
  */
 export const nonNetworkRules: readonly TextRule[] = [
   {
@@ -56,7 +57,7 @@ export const nonNetworkRules: readonly TextRule[] = [
     id: 'kubelet-not-running',
     code: 'NOT_A_NETWORK_FAULT',
     confidence: 0.6,
-    pattern: /(?:localhost|127\.0\.0\.1):10248\/healthz|kubelet cgroup driver: "\w+" is different from|running with swap on is not supported|failed to run Kubelet/,
+    pattern: /(?:localhost|127\.0\.0\.1):10248\/healthz|kubelet cgroup driver: \\*"\w+\\*" is different from|running with swap on is not supported|failed to run Kubelet/,
     explanation: 'The kubelet on {node} itself is not running or healthy (cgroup driver mismatch, swap, config): fix the host before the container network.',
     nextCommands: ['ssh {node} systemctl status kubelet', 'ssh {node} journalctl -u kubelet -n 50'],
   },

@@ -100,6 +100,7 @@ function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string 
 /** Any component timing out on a pod IP (apiserver → metrics-server, webhooks ...): the pod network drops it. */
 export const podIpTimeoutRules: readonly TextRule[] = [
   {
+    // Go's net package wording ("dial tcp %s: i/o timeout"), whoever wraps it.
     id: 'pod-ip-timeout',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,

@@ -181,6 +181,16 @@ describeLab('kubectl tap in the lab (scenario ready)', () => {
       expect.objectContaining({ node: source.node, pod: `kube-system/${source.name}`, role: 'source' }),
       expect.objectContaining({ node: other.node, pod: `kube-system/${source.name}`, role: 'dest' }),
     ]));
+    // --delete --dry-run prints the teardown, one command per line, and changes nothing; --list --delete is refused.
+    const listJson = () => spawnSync('kubectl', ['tap', '--list', '-o', 'json'], { env, encoding: 'utf8' }).stdout;
+    const before = listJson();
+    const dry = spawnSync('kubectl', ['tap', '-n', 'kube-system', '--delete', source.name, '--dry-run'], { env, encoding: 'utf8' });
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toMatch(/^# would remove ntap\d+ \(source of kube-system\/.+\) from node .+:\n(.+\n)*ip link del ntap\d+\n/m);
+    const both = spawnSync('kubectl', ['tap', '--list', '--delete'], { env, encoding: 'utf8' });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--list cannot be combined with --delete');
+    expect(listJson()).toBe(before);
     expect(spawnSync('kubectl', ['tap', '-n', 'kube-system', '--delete', source.name], { env }).status).toBe(0);
     expectNoResidue();
   }, 120_000);

@@ -140,6 +140,15 @@ describeLab('NodeShell against a real sshd in a network namespace', () => {
     expect(output.stdout?.toString().split(/\r?\n/).slice(0, 3)).toEqual([expect.stringMatching(/^\/dev\/pts\/\d+$/), '41 103', 'xterm-256color']);
   });
 
+  slowIt('a shell on a terminal fed typed input prints no NUL bytes', async () => {
+    const typed = Readable.from([Buffer.from('tty; echo answer-$((6*7)); exit 5\n')]);
+    const result = await shell.exec(['sh'], { stdin: typed, pty: { rows: 33, cols: 91, term: 'xterm' } });
+    const text = result.stdout!.toString('latin1');
+    expect(text.includes('\0')).toBe(false);
+    expect(text).toMatch(/answer-42/);
+    expect(result.code).toBe(5);
+  });
+
   slowIt('stops a command at its timeout', async () => {
     const started = Date.now();
     await expect(shell.exec(['sleep', '30'], { timeoutMs: 500 })).rejects.toThrow(/on node node-a \(.*:2222\) did not finish within 0.5s/);

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import {
   crictlInspect, dockerInspect, parseCrictlInspectPid, parseDockerInspectPid, pidStrategiesFor, procCgroupScan,
 } from '../../../shared/runtime/pid-lookup.js';
+import { findContainerPid } from '../../../shared/pods/container-pid.js';
+import { recordedNodeShell } from '../../support/recorded-node-shell.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8');
 const containerdInspect = fixture('crictl/crictl-inspect-containerd-kind.json');
@@ -72,15 +74,30 @@ describe('strategy order', () => {
     expect(names('docker')).toEqual(['docker inspect', 'crictl inspect', '/proc/*/cgroup scan']);
   });
 
-  it('falls through to the next strategy when one finds nothing', () => {
-    const outputs: Record<string, string> = {
-      'crictl inspect': 'FATA[0000] connect: no such file or directory',
-      '/proc/*/cgroup scan': fixture('proc/scan-container-kube-proxy.txt'),
-    };
-    const found = pidStrategiesFor('containerd')
-      .map((strategy) => ({ name: strategy.name, pid: strategy.parse(outputs[strategy.name] ?? '') }))
-      .find((attempt) => attempt.pid !== undefined);
-    expect(found).toEqual({ name: '/proc/*/cgroup scan', pid: 13479 });
+  const picked = {
+    pod: 'kube-system/kube-proxy-x', requested: 'kube-proxy', container: 'kube-proxy', state: 'running' as const, hostNetwork: true,
+    ref: { runtime: 'containerd' as const, id },
+  };
+
+  it('findContainerPid falls through a crictl that finds nothing to the /proc scan, and says which answered', async () => {
+    const shell = recordedNodeShell('kube-node-1', {
+      crictl: { code: 1, stderr: 'FATA[0000] connect: connect endpoint \'unix:///run/containerd/containerd.sock\', make sure you are running as root\n' },
+      sh: { code: 0, stdout: fixture('proc/scan-container-kube-proxy.txt') },
+    });
+    await expect(findContainerPid(shell, picked, 'containerd')).resolves.toEqual({ pid: 13479, via: '/proc/*/cgroup scan' });
+    expect(shell.asked.map((argv) => argv[0])).toEqual(['crictl', 'sh']);
+  });
+
+  it('findContainerPid takes crictl\'s answer first and runs nothing more', async () => {
+    const shell = recordedNodeShell('kube-node-1', { crictl: { code: 0, stdout: containerdInspect } });
+    await expect(findContainerPid(shell, picked, 'containerd')).resolves.toEqual({ pid: 2092, via: 'crictl inspect' });
+    expect(shell.asked).toHaveLength(1);
+  });
+
+  it('findContainerPid names every lookup it tried when none answers', async () => {
+    const shell = recordedNodeShell('kube-node-1', { sh: { code: 0, stdout: '' } });
+    await expect(findContainerPid(shell, picked, 'containerd')).rejects.toThrow(/no live process of container kube-proxy/);
+    await expect(findContainerPid(shell, picked, 'containerd')).rejects.toMatchObject({ hint: expect.stringContaining('crictl inspect: not installed; /proc/*/cgroup scan: no live process') });
   });
 
   it('the /proc scan is a constant script; the ID only travels as a positional argument', () => {

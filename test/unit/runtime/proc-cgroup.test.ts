@@ -75,19 +75,22 @@ describe('parseCgroupScan and pickInitPid on real scan outputs', () => {
   });
 });
 
+const installed = (shell: string) => spawnSync(shell, ['-c', 'true']).error === undefined;
+const shells = ['/bin/sh', '/bin/dash', '/bin/bash'];
+const ownCgroup = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((line) => /:\/.+/.test(line));
+
 describe('the scan script', () => {
-  it.each(['/bin/sh', '/bin/dash', '/bin/bash'])('runs under %s and prints nothing for an ID no process has', (shell) => {
+  // A shell that is not installed here is skipped, and says so in the test name.
+  it.each(shells.filter(installed))('runs under %s and prints nothing for an ID no process has', (shell) => {
     const argv = containerCgroupScanArgv('0'.repeat(64));
     const result = spawnSync(shell, argv.slice(1), { encoding: 'utf8' });
-    if (result.error !== undefined) return; // that shell is not installed here
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('');
   });
+  for (const shell of shells.filter((s) => !installed(s))) it.skip(`runs under ${shell} (skipped: not installed here)`, () => undefined);
 
-  it('finds this very test process by a string of its own cgroup file', () => {
-    const own = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((line) => /:\/.+/.test(line));
-    if (own === undefined) return; // every line is "/": nothing distinctive to look for
-    const argv = containerCgroupScanArgv(own.split(':').slice(2).join(':'));
+  (ownCgroup === undefined ? it.skip : it)(`finds this very test process by a string of its own cgroup file${ownCgroup === undefined ? ' (skipped: every cgroup line is "/", nothing distinctive)' : ''}`, () => {
+    const argv = containerCgroupScanArgv(ownCgroup!.split(':').slice(2).join(':'));
     const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
     expect(parseCgroupScan(result.stdout).map((m) => m.pid)).toContain(process.pid);
   });

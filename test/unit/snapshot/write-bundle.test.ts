@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,12 +47,66 @@ describe('writeBundle', () => {
     expect(pods).toMatchObject({ kind: 'PodList', apiVersion: 'v1' });
     const log = await readFile(path.join(dir, 'kube-system', 'kube-flannel-ds-abcde', 'logs.txt'), 'utf8');
     expect(log).toContain('==== START logs for container kube-flannel of pod kube-system/kube-flannel-ds-abcde ====\n');
-    expect(await readFile(path.join(dir, 'nodes', 'node-2', 'flannel-subnet.env.absent'), 'utf8')).toMatch(/does not exist/);
+    expect(await readFile(path.join(dir, '_node-facts', 'node-2', 'flannel-subnet.env.absent'), 'utf8')).toMatch(/does not exist/);
   });
 
   it.each(['../escape', 'a/b', '..'])('refuses the CNI file name %j', async (file) => {
     const snapshot = emptySnapshot();
     snapshot.nodeFacts['node-1'] = { cniNetD: { [file]: '{}' } };
     await expect(writeBundle(snapshot, dir)).rejects.toThrow(/not a plain file name/);
+  });
+});
+
+describe('writeBundle writes only where it was asked, only what it made', () => {
+  let base: string;
+  beforeEach(async () => { base = await mkdtemp(path.join(tmpdir(), 'netcheck-bundle-target-')); });
+  afterEach(async () => { await rm(base, { recursive: true, force: true }); });
+  const { mkdir, symlink, writeFile, readdir, lstat } = fs;
+
+  it('creates a new folder, with the marker that makes it ours', async () => {
+    const dir = path.join(base, 'new', 'bundle');
+    await writeBundle(fullSnapshot(), dir);
+    expect((await readdir(dir)).sort()).toEqual(['.netcheck-bundle', '_node-facts', 'default', 'kube-system', 'nodes.json', 'unreadable.json']);
+  });
+
+  it('refuses a non-empty folder that is not a bundle, and writes nothing into it', async () => {
+    await writeFile(path.join(base, 'notes.txt'), 'mine');
+    await expect(writeBundle(fullSnapshot(), base)).rejects.toThrow(/is not empty and is not a netcheck bundle/);
+    expect(await readdir(base)).toEqual(['notes.txt']);
+  });
+
+  it('refuses the root folder and a symbolic link', async () => {
+    await expect(writeBundle(fullSnapshot(), '/')).rejects.toThrow(/refusing to write a bundle into the root folder/);
+    await mkdir(path.join(base, 'real'));
+    await symlink(path.join(base, 'real'), path.join(base, 'link'));
+    await expect(writeBundle(fullSnapshot(), path.join(base, 'link'))).rejects.toThrow(/is a symbolic link/);
+    expect(await readdir(path.join(base, 'real'))).toEqual([]);
+  });
+
+  it('an earlier bundle needs --force, which replaces it completely without following its symlinks', async () => {
+    const dir = path.join(base, 'b');
+    await writeBundle(fullSnapshot(), dir);
+    await expect(writeBundle(emptySnapshot(), dir)).rejects.toThrow(/holds an earlier bundle/);
+    const outside = path.join(base, 'outside.txt');
+    await writeFile(outside, 'keep me');
+    await symlink(outside, path.join(dir, 'kube-system', 'stale-link'));
+    await writeFile(path.join(dir, 'stale.json'), '{}');
+    const smaller = emptySnapshot();
+    smaller.nodes = fullSnapshot().nodes;
+    await writeBundle(smaller, dir, { force: true });
+    expect((await readdir(dir)).sort()).toEqual(['.netcheck-bundle', 'nodes.json']);
+    expect(await readFile(outside, 'utf8')).toBe('keep me');
+    expect(await readDump(dir)).toEqual(smaller);
+  });
+
+  it('a namespace called "nodes" keeps both its pods and the node facts on read-back', async () => {
+    const snapshot = fullSnapshot();
+    snapshot.pods.push(makePod('nodes', 'web-2', { node: 'node-1' }));
+    const dir = path.join(base, 'ns-nodes');
+    await writeBundle(snapshot, dir);
+    expect((await lstat(path.join(dir, 'nodes', 'pods.json'))).isFile()).toBe(true);
+    const back = await readDump(dir);
+    expect(Object.keys(back.nodeFacts).sort()).toEqual(['node-1', 'node-2']);
+    expect(back.pods.map((p) => p.metadata?.name)).toContain('web-2');
   });
 });

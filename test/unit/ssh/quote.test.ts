@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PluginError } from '../../../shared/cli/errors.js';
-import { isSudoPasswordFailure, quoteArg, quoteArgv, sudoPasswordError, withSudo } from '../../../shared/ssh/quote.js';
+import { isSudoPasswordFailure, quoteArg, quoteArgv, quoteArgvForDisplay, sudoPasswordError, withSudo } from '../../../shared/ssh/quote.js';
 import { hostileStrings, splitNulTerminated } from '../../fixtures/ssh/hostile-strings.js';
 
 /** What a POSIX shell makes of our command line: the argv printf receives. */
@@ -67,5 +67,18 @@ describe('sudo', () => {
     expect(error.message).toContain('worker-1');
     expect(error.hint).toMatch(/NOPASSWD/);
     expect(error.hint).toMatch(/--ssh-user root/);
+  });
+});
+
+describe('quoteArgvForDisplay (--dry-run lines)', () => {
+  it.each([
+    ['a node name with a newline and a command', ['ip', 'link', 'del', 'x\ntouch /tmp/pwned']],
+    ['an escape sequence', ['echo', '\u001b[2J\u001b]0;title\u0007']],
+    ['quotes and backslashes next to control characters', ["it's\\\n\t'"]],
+  ])('%s stays on one line and bash reads back the same argv', (_name, argv) => {
+    const line = quoteArgvForDisplay(argv);
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f]/);
+    const readBack = execFileSync('bash', ['-c', `printf '%s\\0' ${line}`]);
+    expect(readBack.toString('utf8').split('\0').slice(0, -1)).toEqual(argv);
   });
 });

@@ -6,7 +6,7 @@ import { deadManArgv, teardownScript } from '../../../plugins/tap/dead-man.js';
 import { parseTapLabel, planDest, planSource, tapLabel, teardownFromLabel, vethHooks, type TapSpec } from '../../../plugins/tap/plan.js';
 import { freePref, hasClsact, usedPrefs } from '../../../plugins/tap/tc-json.js';
 import { tapsInLinks } from '../../../plugins/tap/list.js';
-import { validateTapArgs } from '../../../plugins/tap/run.js';
+import { validateTapArgs } from '../../../plugins/tap/validate.js';
 import { tap, type TapArgs } from '../../../plugins/tap/command.js';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`../../fixtures/tc/${name}`, import.meta.url), 'utf8');

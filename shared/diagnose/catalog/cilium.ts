@@ -1,0 +1,54 @@
+import type { CatalogEntry } from './catalog-entry.js';
+
+/** cilium/cilium: the cilium-cni plugin and the agent's API client and IPAM. */
+const repo = 'cilium/cilium';
+const agentCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=cilium --field-selector spec.nodeName={node}', 'kubectl -n kube-system logs -l k8s-app=cilium --tail=50', 'kubectl -n kube-system exec ds/cilium -- cilium status'];
+
+export const ciliumEntries: readonly CatalogEntry[] = [
+  {
+    id: 'cilium-cni-agent-unreachable',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    source: { repo, file: 'plugins/cilium-cni/cmd/cmd.go', format: 'unable to connect to Cilium agent: %w' },
+    // Older releases: "unable to connect to Cilium daemon: %s".
+    pattern: /unable to connect to Cilium (?:agent|daemon): /,
+    examples: [['failed to create cilium agent client after 30.000000 seconds timeout: Get "http://localhost/v1/config": dial unix /var/run/cilium/cilium.sock: connect: no such file or directory\nIs the agent running?']],
+    explanation: 'The cilium CNI plugin on {node} cannot reach the cilium agent\'s socket: the cilium pod on that node is not running (yet) or keeps restarting.',
+    nextCommands: agentCommands,
+  },
+  {
+    id: 'cilium-agent-client-timeout',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    source: { repo, file: 'pkg/client/client.go', format: 'failed to create cilium agent client after %f seconds timeout: %w' },
+    examples: [['30.000000', 'Get "http:///var/run/cilium/cilium.sock/v1/config": dial unix /var/run/cilium/cilium.sock: connect: connection refused']],
+    explanation: 'The cilium CNI plugin on {node} waited for the cilium agent and gave up: the cilium pod on that node is not running (yet) or keeps restarting.',
+    nextCommands: agentCommands,
+  },
+  {
+    id: 'cilium-ipam-range-full',
+    code: 'IPAM_EXHAUSTED', confidence: 0.9, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    source: { repo, file: 'pkg/ipam/service/ipallocator/allocator.go', format: 'range is full' },
+    examples: [[]],
+    explanation: 'The cilium agent\'s IP pool for {node} (the node\'s pod CIDR) is used up, so new pods there get no address.',
+    nextCommands: ['kubectl -n kube-system exec ds/cilium -- cilium status --verbose | grep -A3 IPAM', 'kubectl get pods -A -o wide --field-selector spec.nodeName={node} | wc -l', 'kubectl get node {node} -o jsonpath=\'{.spec.podCIDR}\''],
+  },
+  {
+    id: 'cilium-ipam-allocation-failure',
+    code: 'IPAM_EXHAUSTED', confidence: 0.75, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    // The agent API's 502 answer to POST /ipam, documented there as "Allocation failure".
+    source: { repo, file: 'api/v1/client/ipam/post_ipam_responses.go', format: '[POST /ipam][%d] postIpamFailure  %+v' },
+    pattern: /\[POST \/ipam\]\[502\] postIpamFailure/,
+    examples: [['502', ''], ['502', 'pool default: unable to allocate IPv6 address: range is full']],
+    explanation: 'The cilium agent on {node} failed to allocate an address for the pod (its API answers "Allocation failure"): usually the node\'s pod CIDR or the cloud IPAM pool (ENI / Azure) is used up.',
+    nextCommands: ['kubectl -n kube-system exec ds/cilium -- cilium status --verbose | grep -A5 IPAM', 'kubectl -n kube-system logs -l k8s-app=cilium --tail=100 | grep -i ipam', 'kubectl get pods -A -o wide --field-selector spec.nodeName={node} | wc -l'],
+  },
+  {
+    id: 'cilium-cni-ipam-failed',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.55, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    source: { repo, file: 'plugins/cilium-cni/cmd/cmd.go', format: 'unable to allocate IP via local cilium agent: %w' },
+    groups: ['error'],
+    pattern: /unable to allocate IP via local cilium agent: (?<error>.{1,300})/,
+    examples: [['[POST /ipam][403] postIpamForbidden ']],
+    explanation: 'The cilium agent on {node} refused the pod an address: {error}',
+    nextCommands: agentCommands,
+  },
+];

@@ -1,0 +1,159 @@
+import type { CatalogEntry } from './catalog-entry.js';
+import { exceptNodeConditions, nodeNotReadyNow } from './runtimes.js';
+
+/**
+ * kubernetes/kubernetes: the kubelet's runtime-network condition, dockershim's CNI path (kubelet
+ * <= 1.23, pkg/kubelet/dockershim) and kube-proxy. Read from the v1.20.2 tree the lab builds
+ * (Debian's kubernetes 1.20.5+really1.20.2 source package).
+ */
+const repo = 'kubernetes/kubernetes';
+const ref = 'v1.20.2';
+const dockershimCni = 'pkg/kubelet/dockershim/network/cni/cni.go';
+const sandboxId = '5f1c9e0d2b7a4c3e8f6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
+const configCommands = ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"', 'kubectl netcheck --dump DIR   # with node facts it names the file and the problem'];
+const pluginErrorCommands = ['kubectl describe pod -n {namespace} {podName}', 'ssh {node} journalctl -u kubelet -u docker --since -10min | grep -i cni'];
+const notReadyCommands = ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A'];
+const kubeProxyCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50'];
+
+export const kubernetesEntries: readonly CatalogEntry[] = [
+  {
+    id: 'kubelet-runtime-network-not-ready',
+    sources: exceptNodeConditions,
+    code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet',
+    source: { repo, ref, file: 'pkg/kubelet/kubelet.go', format: 'Container runtime network not ready: %v' },
+    // 1.21+ logs it structured: "Container runtime network not ready" networkReady="NetworkReady=false ...".
+    pattern: /Container runtime network not ready\\*"?:? (?:networkReady=\\*")?(?<status>.{0,200})/,
+    examples: [['NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized']],
+    when: nodeNotReadyNow,
+    explanation: 'The kubelet on {node} reports the container runtime network as not ready: the runtime has not loaded any CNI config.',
+    nextCommands: notReadyCommands,
+  },
+  {
+    id: 'kubelet-runtime-network-not-ready-condition',
+    sources: exceptNodeConditions,
+    code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', nodeCondition: true,
+    source: { repo, ref, file: 'pkg/kubelet/kubelet.go', format: 'runtime network not ready: %v' },
+    pattern: /runtime network not ready: (?<status>.{0,200})/,
+    examples: [['NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized']],
+    when: nodeNotReadyNow,
+    explanation: 'The kubelet on {node} reports the container runtime network as not ready: the runtime has not loaded any CNI config.',
+    nextCommands: notReadyCommands,
+  },
+  {
+    id: 'kubelet-pod-network-not-ready',
+    sources: exceptNodeConditions,
+    code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', podEvent: 'NetworkNotReady',
+    // "%s: %v" with NetworkNotReadyErrorMsg (pkg/kubelet/errors.go) = "network is not ready".
+    source: { repo, ref, file: 'pkg/kubelet/kubelet.go', format: 'network is not ready: %v' },
+    examples: [['runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized']],
+    when: nodeNotReadyNow,
+    explanation: 'The kubelet on {node} does not start {pod} because the container runtime network is not ready: the runtime has not loaded any CNI config.',
+    nextCommands: notReadyCommands,
+  },
+  {
+    id: 'dockershim-network-plugin-not-ready',
+    sources: exceptNodeConditions,
+    code: 'CNI_NOT_INSTALLED', confidence: 0.55, emitter: 'kubelet', nodeCondition: true,
+    source: { repo, ref, file: 'pkg/kubelet/dockershim/docker_service.go', format: 'docker: network plugin is not ready: %v' },
+    groups: ['error'],
+    pattern: /network plugin is not ready: (?<error>cni config uninitialized|[^"\\]{1,120})/,
+    examples: [['cni config uninitialized']],
+    when: nodeNotReadyNow,
+    explanation: 'dockershim on {node} reports the pod network as not ready ({error}): no usable CNI config has been loaded.',
+    nextCommands: notReadyCommands,
+  },
+  {
+    id: 'dockershim-no-networks',
+    sources: exceptNodeConditions,
+    code: 'CNI_NOT_INSTALLED', confidence: 0.68, emitter: 'kubelet',
+    source: { repo, ref, file: dockershimCni, format: 'no networks found in %s' },
+    groups: ['dir'],
+    ignoreCase: true, // also "No networks found in ..." of kubelets before 1.14
+    examples: [['/etc/cni/net.d']],
+    when: nodeNotReadyNow,
+    explanation: 'The kubelet (dockershim) on {node} found no CNI config files in {dir}: no pod network add-on has put its config there yet.',
+    nextCommands: ['ssh {node} ls -l {dir} /opt/cni/bin', 'kubectl get ds -A   # is a CNI DaemonSet deployed, and Ready on {node}?'],
+  },
+  {
+    id: 'dockershim-conflist-rejected',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.88, emitter: 'kubelet',
+    source: { repo, ref, file: dockershimCni, format: 'Error loading CNI config list file %s: %v' },
+    groups: ['file'],
+    examples: [['/etc/cni/net.d/10-flannel.conflist', 'error parsing configuration list: no \'plugins\' key']],
+    explanation: 'The kubelet (dockershim) on {node} cannot load {file}, so the node behaves as if no CNI were installed.',
+    nextCommands: configCommands,
+  },
+  {
+    id: 'dockershim-conf-is-conflist',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.9, emitter: 'kubelet',
+    source: { repo, ref, file: dockershimCni, format: 'Error loading CNI config file %s: no \'type\'; perhaps this is a .conflist?' },
+    groups: ['file'],
+    examples: [['/etc/cni/net.d/10-flannel.conf']],
+    explanation: 'The kubelet (dockershim) on {node} reads {file} as a single-plugin .conf, but it has no "type": it is a .conflist saved under a .conf name.',
+    nextCommands: configCommands,
+  },
+  {
+    id: 'dockershim-conflist-no-networks',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.88, emitter: 'kubelet',
+    source: { repo, ref, file: dockershimCni, format: 'CNI config list %s has no networks, skipping' },
+    pattern: /CNI config list .{0,200}has no networks, skipping/,
+    examples: [['{"name":"cbr0","cniVersion":"0.3.1","plugins":[]}']],
+    explanation: 'The kubelet (dockershim) on {node} skips a CNI config list with an empty "plugins" list.',
+    nextCommands: configCommands,
+  },
+  {
+    id: 'dockershim-validating-conflist',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.85, emitter: 'kubelet',
+    source: { repo, ref, file: dockershimCni, format: 'Error validating CNI config list %s: %v' },
+    pattern: /Error validating CNI config list .{0,200}: (?<error>.{1,200})/,
+    examples: [['{"name":"cbr0","cniVersion":"0.4.0","plugins":[{"type":"flannel"}]}', '[plugin flannel does not support config version "0.4.0"]']],
+    explanation: 'The kubelet (dockershim) on {node} rejects a CNI config list when checking it against the installed plugins: {error}',
+    nextCommands: configCommands,
+  },
+  {
+    id: 'dockershim-needs-pod-cidr',
+    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.88, emitter: 'cni-plugin', pluginType: 'bridge',
+    source: { repo, ref, file: dockershimCni, format: 'cni config needs ipRanges but no PodCIDR set' },
+    examples: [[]],
+    explanation: 'The CNI config on {node} takes its range from the node\'s podCIDR, and the node has none: the controller-manager allocates node CIDRs only with --allocate-node-cidrs and a --cluster-cidr (kubeadm: --pod-network-cidr).',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
+  },
+  {
+    id: 'dockershim-setup-pod-failed',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.45, emitter: 'runtime-sandbox',
+    source: { repo, ref, file: 'pkg/kubelet/dockershim/network/plugins.go', format: 'networkPlugin %s failed to set up pod %q network: %v' },
+    // "NetworkPlugin cni failed ..." in kubelets before 1.18.
+    pattern: /networkPlugin (?<plugin>\S+) failed to set up pod \\*"[^"\\]*\\*" network: (?<message>.{1,300})/i,
+    examples: [['cni', 'web-6d4cf56db6-5gq7n_default', 'example-cni: endpoint 7 not programmed yet']],
+    explanation: 'The CNI plugin failed while setting up the pod network on {node}: "{message}". netcheck knows no more specific cause for this message; the plugin\'s own words are the lead.',
+    nextCommands: pluginErrorCommands,
+  },
+  {
+    id: 'dockershim-sandbox-network-failed',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.45, emitter: 'runtime-sandbox',
+    source: { repo, ref, file: 'pkg/kubelet/dockershim/docker_sandbox.go', format: 'failed to set up sandbox container %q network for pod %q: %v' },
+    pattern: /failed to set up sandbox container \\*"[^"\\]*\\*" network for pod \\*"[^"\\]*\\*": (?<message>.{1,300})/,
+    examples: [[sandboxId, 'web-6d4cf56db6-5gq7n', 'example-cni: endpoint 7 not programmed yet']],
+    explanation: 'The CNI plugin failed while setting up the pod network on {node}: "{message}". netcheck knows no more specific cause for this message; the plugin\'s own words are the lead.',
+    nextCommands: pluginErrorCommands,
+  },
+  {
+    id: 'kube-proxy-br-netfilter-missing',
+    code: 'HOST_NETFILTER_SETTINGS', confidence: 0.88, emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy',
+    source: { repo, ref, file: 'pkg/proxy/iptables/proxier.go', format: 'missing br-netfilter module or unset sysctl br-nf-call-iptables; proxy may not work as intended' },
+    pattern: /[Mm]issing br-netfilter module or unset sysctl br-nf-call-iptables/,
+    examples: [[]],
+    explanation: 'kube-proxy on {node} finds br_netfilter not loaded or bridge-nf-call-iptables=0: bridged pod traffic bypasses iptables, so service IPs fail for pods on the same bridge.',
+    nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
+  },
+  {
+    id: 'kube-proxy-iptables-restore-failed',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy',
+    source: { repo, ref, file: 'pkg/proxy/iptables/proxier.go', format: 'Failed to execute iptables-restore: %v' },
+    // 1.21+ logs it structured: "Failed to execute iptables-restore" err=<...>.
+    pattern: /Failed to execute iptables-restore\b/,
+    examples: [['exit status 1 (iptables-restore: line 7 failed)']],
+    explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
+    nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
+  },
+];
