@@ -134,9 +134,14 @@ describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
     await tap.exit;
     spawnSync('pkill', ['-KILL', '-f', `kubectl-tap -n kube-system ${source.name}`]);
     const killedAt = Date.now();
-    while (Date.now() - killedAt < 100_000 && (helperPods(env) !== '' || nodeState(source.node) !== before[source.node] || nodeState(other.node) !== before[other.node])) {
+    const running = (): string => kubectl(['get', 'pods', '-A', '-l', 'kubectl-netcheck/helper=true', '--field-selector', 'status.phase=Running', '--no-headers'], env).stdout.trim();
+    while (Date.now() - killedAt < 100_000 && (running() !== '' || nodeState(source.node) !== before[source.node] || nodeState(other.node) !== before[other.node])) {
       await new Promise((r) => setTimeout(r, 2000));
     }
+    // Ended by themselves (lease expired); their objects stay for `helpers --delete` (or tap --delete) to remove.
+    expect(running()).toBe('');
+    expect(Date.now() - killedAt).toBeLessThan(100_000);
+    expect(spawnSync('kubectl', ['netcheck', 'helpers', '--delete'], { env, encoding: 'utf8' }).status).toBe(0);
     expectNoResidue();
   }, 180_000);
 
