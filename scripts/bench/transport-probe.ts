@@ -28,6 +28,7 @@ async function throughput(pool: NodeShells, nodeObject: object): Promise<{ mbPer
   return { mbPerS: bytes / 1024 / 1024 / ((performance.now() - start) / 1000), bytes };
 }
 
+async function main(): Promise<void> {
 const kube = await connectKube({}, process.env);
 const nodeObject = JSON.parse(await getText(kube.config, `/api/v1/nodes/${node}`)) as object;
 const result: Record<string, unknown> = {};
@@ -44,3 +45,6 @@ for (const via of ['ssh', 'pod'] as const) {
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);
+}
+
+void main();
