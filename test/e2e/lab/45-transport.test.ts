@@ -147,8 +147,9 @@ describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
     expectNoResidue();
   }, 180_000);
 
+  // The lab's no-events user may read nodes, pods and namespaces, and nothing more.
   it('a user who may not create pods gets exit 3 naming the missing verbs, and nothing is created', () => {
-    const result = spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--context', 'view', '--', 'true'], { env: podEnv(env), encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--context', 'no-events', '--', 'true'], { env: podEnv(env), encoding: 'utf8', timeout: 120_000 });
     expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/may not create pods, create pods\/exec, delete pods in namespace kube-system/);
     expect(result.stderr).toMatch(/hint: .*Role/);
@@ -162,7 +163,7 @@ describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
       kubectl(['apply', '-f', '-'], env, [
         `{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${ns}"}}`,
         `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"pods-no-exec","namespace":"${ns}"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["create","get","list","delete"]}]}`,
-        `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"view-pods-no-exec","namespace":"${ns}"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"pods-no-exec"},"subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"netcheck-view"}]}`,
+        `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"view-pods-no-exec","namespace":"${ns}"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"pods-no-exec"},"subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"netcheck-no-events"}]}`,
       ].join('\n'));
     }, 120_000);
     afterAll(() => {
@@ -170,7 +171,7 @@ describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
     });
 
     it('a user with pods but without pods/exec gets exit 3 naming pods/exec, and nothing is left behind', () => {
-      const result = spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--context', 'view', '--helper-namespace', ns, '--', 'true'], { env: podEnv(env), encoding: 'utf8', timeout: 120_000 });
+      const result = spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--context', 'no-events', '--helper-namespace', ns, '--', 'true'], { env: podEnv(env), encoding: 'utf8', timeout: 120_000 });
       expect(result.stderr).toMatch(/may not create pods\/exec in namespace netcheck-e2e-transport/);
       expect(result.status).toBe(3);
       expect(helperPods(env)).toBe('');
@@ -191,7 +192,8 @@ describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
     const leftover = spawnSync('kubectl', ['apply', '-f', '-'], { env, encoding: 'utf8', input: JSON.stringify({
       apiVersion: 'v1', kind: 'Pod',
       metadata: { name: 'netcheck-helper-leftover', namespace: 'default', labels: { 'kubectl-netcheck/helper': 'true' } },
-      spec: { nodeName: source.node, hostNetwork: true, automountServiceAccountToken: false, tolerations: [{ operator: 'Exists' }], activeDeadlineSeconds: 120,
+      // Like a real helper: no grace period, so a delete is done at once.
+      spec: { nodeName: source.node, hostNetwork: true, automountServiceAccountToken: false, terminationGracePeriodSeconds: 0, tolerations: [{ operator: 'Exists' }], activeDeadlineSeconds: 120,
         containers: [{ name: 'helper', image: env.NETCHECK_HELPER_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '100'] }] },
     }) });
     expect(leftover.status).toBe(0);
