@@ -167,5 +167,5 @@ export function missingPermissionsError(namespace: string, user: string | undefi
   const names = missing.map((m) => `${m.verb} ${m.resource}${m.subresource ? `/${m.subresource}` : ''}`);
   return new PluginError(`${user ? `user ${user}` : 'you'} may not ${names.join(', ')} in namespace ${namespace}, which the helper pods (--via pod) need`,
     ExitCode.couldNotCheck,
-    `ask for a Role granting ${names.join(', ')} in ${namespace} (README "Node access: SSH or helper pod" has one), pick another namespace with --helper-namespace, or use --via ssh; check with: ${missing.map((m) => `kubectl auth can-i ${m.verb} ${m.resource}${m.subresource ? `/${m.subresource}` : ''} -n ${namespace}`).join('; ')}`);
+    `ask for a Role granting ${names.join(', ')} in ${namespace} (README "Node access: SSH or a helper pod" has one), pick another namespace with --helper-namespace, or use --via ssh; check with: ${missing.map((m) => `kubectl auth can-i ${m.verb} ${m.resource}${m.subresource ? `/${m.subresource}` : ''} -n ${namespace}`).join('; ')}`);
 }

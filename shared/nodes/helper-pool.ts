@@ -137,7 +137,7 @@ export class HelperPodPool implements NodeShells {
           throw missingPermissionsError(ref.namespace, this.kube.user, [{ verb: 'create', resource: 'pods' }]);
         }
         throw new PluginError(`the API server refused the helper pod in namespace ${ref.namespace}: ${message}`, ExitCode.couldNotCheck,
-          'see README "Node access: SSH or helper pod" for what the helper needs; or use --via ssh');
+          'see README "Node access: SSH or a helper pod" for what the helper needs; or use --via ssh');
       }
       throw humanizeApiError(error, { verb: 'create', resource: 'pods', namespace: ref.namespace }, this.kube.server, this.kube.user);
     }
