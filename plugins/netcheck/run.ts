@@ -21,7 +21,8 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
   const { connectKube } = await import('../../shared/kube/kube-client.js');
   const { gatherClusterSnapshot } = await import('../../shared/kube/gather-cluster.js');
   const kube = await connectKube(args, io.env);
-  const snapshot = await gatherClusterSnapshot(kube, { onStep: (t) => progress.step(t) });
+  const { podsWorthLogs } = await import('./pods-worth-logs.js');
+  const snapshot = await gatherClusterSnapshot(kube, { onStep: (t) => progress.step(t), podsWorthLogs });
   if (args.ssh || args.via !== undefined) {
     const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
     const { gatherAllNodeFacts } = await import('../../shared/nodes/gather-node-facts.js');

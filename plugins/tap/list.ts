@@ -1,4 +1,5 @@
 import type { V1Node } from '@kubernetes/client-node';
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { escapeControl } from '../../shared/cli/safe-text.js';
 import { writeOutput } from '../../shared/cli/output.js';
@@ -19,9 +20,17 @@ export interface FoundTap {
 
 /** Our vxlan devices in `ip -j -d link show type vxlan`, recognised by their alias. Pure. */
 export function tapsInLinks(node: string, linkJson: string): FoundTap[] {
-  const links = JSON.parse(linkJson.trim() || '[]') as { ifname?: string; ifalias?: string }[];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(linkJson.trim() || '[]');
+  } catch (error) {
+    throw new PluginError(`node ${escapeControl(node)}: ip -j link show printed something that is not JSON: ${(error as Error).message.split('\n')[0]}`, ExitCode.couldNotCheck);
+  }
+  if (!Array.isArray(parsed)) throw new PluginError(`node ${escapeControl(node)}: ip -j link show printed JSON that is not a list`, ExitCode.couldNotCheck);
+  const links = parsed.filter((l): l is { ifname?: unknown; ifalias?: unknown } => typeof l === 'object' && l !== null);
   return links.flatMap((l) => {
-    const label = parseTapLabel(l.ifalias);
+    if (typeof l.ifname !== 'string' || (l.ifalias !== undefined && typeof l.ifalias !== 'string')) return [];
+    const label = parseTapLabel(l.ifalias as string | undefined);
     return label && l.ifname ? [{ node, ifname: l.ifname, label }] : [];
   });
 }

@@ -1,4 +1,5 @@
 /** Readers of `tc -j qdisc show` and `tc -j filter show` (iproute2 JSON). Pure. */
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
 
 interface TcEntry {
   kind?: string;
@@ -8,8 +9,15 @@ interface TcEntry {
 function entries(stdout: string): TcEntry[] {
   const text = stdout.trim();
   if (text === '') return [];
-  const parsed: unknown = JSON.parse(text);
-  return Array.isArray(parsed) ? (parsed as TcEntry[]) : [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new PluginError(`tc -j printed something that is not JSON: ${(error as Error).message.split('\n')[0]}`, ExitCode.couldNotCheck,
+      'iproute2 too old for -j? run tc -j qdisc show on the node by hand', { cause: error });
+  }
+  if (!Array.isArray(parsed)) throw new PluginError('tc -j printed JSON that is not a list', ExitCode.couldNotCheck);
+  return parsed.filter((entry): entry is TcEntry => typeof entry === 'object' && entry !== null);
 }
 
 export function hasClsact(qdiscJson: string): boolean {

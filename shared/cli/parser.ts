@@ -44,8 +44,12 @@ export function newParser(plugin: string, argv: string[]): Argv<CommonArgs> {
 }
 
 /** yargs says "Unknown argument: bogus"; kubectl users know "unknown flag: --bogus". */
-function kubectlStyle(message: string): string {
+function kubectlStyle(multiLine: string): string {
+  // yargs spreads some messages over lines; ours are one line each.
+  const message = multiLine.replace(/\s*\n\s*/g, ' ').trim();
   if (message.startsWith('Not enough non-option arguments')) return 'missing a required argument (see Usage below)';
+  const choice = /^Invalid values: Argument: (\S+), Given: (.+), Choices: (.+)$/.exec(message);
+  if (choice) return `--${choice[1]} must be one of ${choice[3]!.replaceAll('"', '')}, got ${choice[2]}`;
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (!unknown) return message;
   const flags = unknown[1]!.split(', ').map((f) => (f.length === 1 ? `-${f}` : `--${f}`));

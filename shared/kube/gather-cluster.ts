@@ -1,8 +1,8 @@
 import type { CoreV1Event, V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
-import { isCniDaemonPod, isPodReady } from '../diagnose/cluster-view.js';
 import { capLineLength } from '../files/bounded-read.js';
+import { sanitizeSnapshot } from '../snapshot/sanitize.js';
 import { findDataProblems } from '../snapshot/data-problems.js';
-import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../snapshot/types.js';
+import { emptySnapshot, podLogKey, type ClusterSnapshot, type Unreadable } from '../snapshot/types.js';
 import { isForbidden, KubeApiError, type ApiAction } from './api-errors.js';
 import { objectShape } from './api-shapes.js';
 import { listAll as listAllPages } from './list-all.js';
@@ -14,56 +14,65 @@ export interface GatherOptions {
   /** Items per list request: never the whole cluster in one response. */
   pageSize?: number;
   logTailLines?: number;
-  /** Log tails of at most this many CNI daemon pods (not-ready ones first). */
-  maxCniLogPods?: number;
+  /** Which pods' logs to read (the diagnosis knows which matter); none when not given. */
+  podsWorthLogs?: (pods: readonly V1Pod[]) => V1Pod[];
   onStep?: (step: string) => void;
 }
 
 
 /** Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal. */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
-  const { pageSize = 500, logTailLines = 100, maxCniLogPods = 6, onStep = () => {} } = options;
+  const { pageSize = 500, logTailLines = 100, podsWorthLogs = () => [], onStep = () => {} } = options;
   const snapshot = emptySnapshot();
 
   const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
     listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim });
 
-  /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note. */
-  const tolerant = async <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
+  /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note in `into`. */
+  const tolerantInto = async <T>(into: Unreadable[], what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
     try {
       return await read();
     } catch (error) {
       if (notFoundIsFine && error instanceof KubeApiError && error.status === 404) return fallback;
       if (isForbidden(error) || (error instanceof KubeApiError && error.status === 404)) {
-        snapshot.unreadable.push({ what, reason: (error as Error).message });
+        into.push({ what, reason: (error as Error).message });
         return fallback;
       }
       throw error;
     }
   };
+  const tolerant = <T>(what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> =>
+    tolerantInto(snapshot.unreadable, what, read, fallback, notFoundIsFine);
 
   const same = <T>(x: T) => x;
-  onStep('listing nodes');
-  snapshot.nodes = await tolerant('nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []);
-  onStep('listing pods');
-  snapshot.pods = await tolerant('pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []);
-  onStep('listing warning events');
-  snapshot.events = await tolerant('events (all namespaces)', () =>
-    listAll<CoreV1Event>({ verb: 'list', resource: 'events' }, '/api/v1/events', slimEvent, { fieldSelector: 'type=Warning' }), []);
-  onStep('listing daemonsets');
-  snapshot.daemonSets = await tolerant('daemonsets (all namespaces)', () =>
-    listAll<V1DaemonSet>({ verb: 'list', resource: 'daemonsets' }, '/apis/apps/v1/daemonsets', same), []);
+  // The lists do not depend on each other: asked for at once, the API server works on them in parallel.
+  // Their "unreadable" notes are kept in this fixed order, whatever order the answers come in.
+  onStep('listing nodes, pods, warning events, daemonsets and config maps');
+  const notes: Unreadable[][] = [];
+  const inOrder = <T>(index: number, what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> =>
+    tolerantInto((notes[index] = []), what, read, fallback, notFoundIsFine);
+  const [nodes, pods, events, daemonSets, ...configMaps] = await Promise.all([
+    inOrder(0, 'nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []),
+    inOrder(1, 'pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []),
+    inOrder(2, 'events (all namespaces)', () =>
+      listAll<CoreV1Event>({ verb: 'list', resource: 'events' }, '/api/v1/events', slimEvent, { fieldSelector: 'type=Warning' }), []),
+    inOrder(3, 'daemonsets (all namespaces)', () => listAll<V1DaemonSet>({ verb: 'list', resource: 'daemonsets' }, '/apis/apps/v1/daemonsets', same), []),
+    ...['kubeadm-config', 'kube-proxy'].map((name, i) => inOrder(4 + i, `configmap kube-system/${name}`, () =>
+      kube.getJson({ verb: 'get', resource: 'configmaps', namespace: 'kube-system', name },
+        `/api/v1/namespaces/kube-system/configmaps/${name}`, objectShape<V1ConfigMap>('config map')), undefined, true)),
+  ] as const);
+  snapshot.nodes = nodes;
+  snapshot.pods = pods;
+  snapshot.events = events;
+  snapshot.daemonSets = daemonSets;
+  for (const configMap of configMaps) if (configMap) snapshot.configMaps.push(configMap as V1ConfigMap);
+  for (const list of notes) for (const note of list) snapshot.unreadable.push(note);
 
-  onStep('reading kubeadm-config and kube-proxy config maps');
-  for (const name of ['kubeadm-config', 'kube-proxy']) {
-    const action: ApiAction = { verb: 'get', resource: 'configmaps', namespace: 'kube-system', name };
-    const configMap = await tolerant(`configmap kube-system/${name}`, () =>
-      kube.getJson(action, `/api/v1/namespaces/kube-system/configmaps/${name}`, objectShape<V1ConfigMap>('config map')), undefined, true);
-    if (configMap) snapshot.configMaps.push(configMap);
-  }
+  // Before anything reads the objects: fields of the wrong type go (and are reported).
+  for (const problem of sanitizeSnapshot(snapshot)) snapshot.unreadable.push(problem);
 
   onStep('reading CNI daemon and CoreDNS logs');
-  for (const pod of podsWorthLogs(snapshot.pods, maxCniLogPods)) {
+  for (const pod of podsWorthLogs(snapshot.pods)) {
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
     for (const container of pod.spec?.containers ?? []) {
@@ -76,14 +85,4 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   }
   for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
-}
-
-/** CNI daemon pods (not-ready first, bounded) and CoreDNS pods that have started containers. */
-function podsWorthLogs(pods: V1Pod[], maxCniLogPods: number): V1Pod[] {
-  const started = (p: V1Pod) => (p.status?.containerStatuses ?? []).some((c) => c.state?.running || c.state?.terminated || c.lastState?.terminated);
-  const cni = pods.filter((p) => isCniDaemonPod(p) && started(p))
-    .sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)))
-    .slice(0, maxCniLogPods);
-  const dns = pods.filter((p) => p.metadata?.labels?.['k8s-app'] === 'kube-dns' && started(p)).slice(0, 4);
-  return [...cni, ...dns];
 }

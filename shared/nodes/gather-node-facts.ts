@@ -1,3 +1,4 @@
+import { capLineLength } from '../files/bounded-read.js';
 import type { V1Node } from '@kubernetes/client-node';
 import type { NodeShell } from '../ssh/node-shell.js';
 import { runBatch, type BatchResult } from './batch.js';
@@ -15,16 +16,18 @@ const sysctlKeys = ['net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables',
 /**
  * Each text fact and the commands that may produce it, tried in order until one
  * answers with something: journald first, then the log files of hosts without it.
+ * short-iso: journal times with year and zone, so lines compare with the node's
+ * Ready transition (older lines are history).
  */
 export const textFactCommands: Record<TextFact, readonly Argv[]> = {
   kubeletLog: [
-    ['journalctl', '-u', 'kubelet', '-n', logLines, '--no-pager'],
+    ['journalctl', '-u', 'kubelet', '-n', logLines, '--no-pager', '-o', 'short-iso'],
     ['tail', '-n', logLines, '/var/log/kubelet.log'],
   ],
   runtimeLog: [
-    ['journalctl', '-u', 'containerd', '-n', logLines, '--no-pager'],
-    ['journalctl', '-u', 'crio', '-n', logLines, '--no-pager'],
-    ['journalctl', '-u', 'docker', '-n', logLines, '--no-pager'],
+    ['journalctl', '-u', 'containerd', '-n', logLines, '--no-pager', '-o', 'short-iso'],
+    ['journalctl', '-u', 'crio', '-n', logLines, '--no-pager', '-o', 'short-iso'],
+    ['journalctl', '-u', 'docker', '-n', logLines, '--no-pager', '-o', 'short-iso'],
     ['tail', '-n', logLines, '/var/log/containerd.log'],
     ['tail', '-n', logLines, '/var/log/crio.log'],
   ],
@@ -101,7 +104,8 @@ export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFa
   for (const [key, alternatives] of textFacts) {
     const { text, reason, missing } = firstAnswer(results.slice(next, next + alternatives.length));
     next += alternatives.length;
-    if (text !== undefined) facts[key] = text;
+    // Logs are scanned line by line: a line of 80k characters is cut here, at read time.
+    if (text !== undefined) facts[key] = key === 'kubeletLog' || key === 'runtimeLog' ? capLineLength(text) : text;
     else if (missing && whenMissing[key] === 'empty') facts[key] = '';
     else if (missing && whenMissing[key] === 'skip') continue;
     else unreadable.push({ what: `node ${shell.node}: ${alternatives.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { ExitCode, PluginError } from '../cli/errors.js';
+import { sanitizeSnapshot } from './sanitize.js';
 import { findDataProblems } from './data-problems.js';
 import { capLineLength, maxJsonFileBytes, maxTextFileBytes, readBoundedText } from '../files/bounded-read.js';
 import {
@@ -63,6 +64,7 @@ export async function readDump(dir: string): Promise<ClusterSnapshot> {
       snapshot.unreadable.push({ what: u.what, reason: u.reason, ...(u.kind === 'data' && { kind: 'data' as const }) });
     }
   }
+  for (const problem of sanitizeSnapshot(snapshot)) snapshot.unreadable.push(problem);
   for (const problem of findDataProblems(snapshot)) snapshot.unreadable.push(problem);
   return snapshot;
 }

@@ -104,7 +104,9 @@ async function collectResult(client: Client, channel: ClientChannel, options: Ex
   }
   const sinkError = output.sinkError();
   if (sinkError) {
-    throw new PluginError(`could not write the output of a command on ${target.where}: ${sinkError.message}`, ExitCode.couldNotCheck,
+    const tooLarge = sinkError.message.startsWith('the output was larger');
+    throw new PluginError(tooLarge ? `a command on ${target.where} printed too much: ${sinkError.message}; it was stopped`
+      : `could not write the output of a command on ${target.where}: ${sinkError.message}`, ExitCode.couldNotCheck,
       undefined, { cause: sinkError });
   }
   return { ...exit, ...output.captured(), stderrTail: output.stderrTail() };

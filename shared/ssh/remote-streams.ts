@@ -3,6 +3,8 @@ import type { ClientChannel } from 'ssh2';
 import { PidLineStripper } from './remote-process.js';
 
 const stderrTailBytes = 4096;
+/** Output captured in memory (not streamed to a sink): node facts and lookups are far smaller than this. */
+export const maxCapturedBytes = 256 * 1024 * 1024;
 
 /** Where a command's output goes: streamed to the caller's sinks, or captured. */
 export interface OutputCollector {
@@ -50,7 +52,16 @@ export function collectOutput(channel: ClientChannel, sinks: { stdout?: Writable
 function drain(source: Readable, sink: Writable | undefined, onError: (error: Error) => void): { chunks?: Buffer[]; dispose(): void } {
   if (sink === undefined) {
     const chunks: Buffer[] = [];
-    source.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    source.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the cap the rest is read and dropped (so the channel can close), and the run reports it.
+      if (size > maxCapturedBytes) {
+        onError(new Error(`the output was larger than ${maxCapturedBytes / 1024 / 1024} MiB`));
+        return;
+      }
+      chunks.push(chunk);
+    });
     return { chunks, dispose: () => undefined };
   }
   const onSinkError = (error: Error): void => {

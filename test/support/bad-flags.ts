@@ -15,7 +15,7 @@ const c = (plugin: PluginName, line: string, says: string | RegExp, extra: strin
 export const badFlagCases: BadFlagCase[] = [
   // netcheck
   c('netcheck', '--bogus', 'unknown flag: --bogus'),
-  c('netcheck', '-o xml', /Invalid values|--output/),
+  c('netcheck', '-o xml', '--output must be one of text, json, yaml, got "xml"'),
   c('netcheck', '--timeout 1m', '--timeout only works with --wait'),
   c('netcheck', '--wait --timeout soon', '--timeout must be a duration'),
   c('netcheck', '--wait --timeout 0', '--timeout must be longer than 0'),
@@ -80,7 +80,7 @@ export const badFlagCases: BadFlagCase[] = [
   c('tap', 'web-0 --dest a --vxlan-id 1.5', '--vxlan-id must be 1..16777215'),
   c('tap', 'web-0 --dest a --vxlan-port 70000', '--vxlan-port must be 1..65535, got 70000'),
   c('tap', 'web-0 --dest a --vxlan-port 0', '--vxlan-port must be 1..65535'),
-  c('tap', 'web-0 --dest a --mirrortype sideways', 'Invalid values'),
+  c('tap', 'web-0 --dest a --mirrortype sideways', '--mirrortype must be one of ingress, egress, both, got "sideways"'),
   c('tap', 'web-0 --dest a --ifname this-name-is-too-long', '--ifname must be a link name'),
   c('tap', 'web-0 --dest a --ifname a/b', '--ifname must be a link name'),
   c('tap', 'web-0 --dest a --ifname', '--ifname must not be empty', ['']),

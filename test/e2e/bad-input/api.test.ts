@@ -60,3 +60,48 @@ describe('API servers that hang, lie or page forever (built binaries)', () => {
     }
   }, 90_000);
 });
+
+/** A pod on a node whose name (from the API) carries a newline and a command, or terminal escapes. */
+function hostileCluster(nodeName: string): FakeRoute {
+  const node = { metadata: { name: nodeName }, spec: { podCIDR: '10.244.1.0/24' },
+    status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: '10.0.0.2' }], nodeInfo: { containerRuntimeVersion: 'containerd://1.4.4' } } };
+  const pod = { metadata: { name: 'web-0', namespace: 'default', uid: '0f0e0d0c-0b0a-0908-0706-050403020100' },
+    spec: { nodeName, containers: [{ name: `web\n$(touch /tmp/netcheck-pwned)` }] },
+    status: { phase: 'Running', containerStatuses: [{ name: `web\n$(touch /tmp/netcheck-pwned)`, ready: true, restartCount: 0, state: { running: {} }, containerID: `containerd://${'ab'.repeat(32)}` }] } };
+  return (url) => {
+    if (url.pathname === '/api/v1/namespaces/default/pods/web-0') return { json: pod };
+    if (url.pathname.startsWith('/api/v1/nodes/')) return { json: node };
+    if (url.pathname === '/api/v1/nodes') return { json: { items: [node], metadata: {} } };
+    return { status: 404, json: { kind: 'Status', code: 404, message: 'not found' } };
+  };
+}
+
+describe('hostile names from the API in --dry-run output', () => {
+  const names: [string, string][] = [
+    ['a newline and a command', 'node-2\ntouch /tmp/netcheck-pwned'],
+    ['a screen-clearing escape', 'node-2\u001b[2J\u001b[H'],
+    ['a carriage return', 'innocent\rnode-2'],
+  ];
+  const dryRuns: [string, PluginBinary, string[]][] = [
+    ['nsenter --dry-run', 'kubectl-nsenter', ['web-0', '--dry-run', '--', 'ip', 'addr']],
+    ['nsenter --ifaces --dry-run', 'kubectl-nsenter', ['web-0', '--ifaces', '--dry-run']],
+  ];
+  const cases = dryRuns.flatMap(([what, binary, argv]) => names.map(([name, nodeName]) => [`${what}: a node name with ${name}`, binary, argv, nodeName] as const));
+  it.concurrent.each(cases)('%s prints one command per line, nothing raw', async (_name, binary, argv, nodeName) => {
+    const server = new FakeApiServer(hostileCluster(nodeName));
+    const url = await server.start();
+    try {
+      const run = await runBadInput(binary, ['--request-timeout', '2s', ...argv], {
+        setUp: (_work, home) => { server.kubeconfig(home, url); },
+        env: (_work, home) => ({ KUBECONFIG: `${home}/kubeconfig` }),
+      });
+      expect(run.signal).toBeNull();
+      expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      for (const line of run.stdout.split('\n').filter(Boolean)) expect(line).not.toMatch(/^(touch|\$\(touch)/);
+      expect(run.changed).toEqual([]);
+      if (run.code !== 0) expect(run.stderr).toMatch(/^error: /);
+    } finally {
+      await server.close();
+    }
+  }, 40_000);
+});

@@ -85,6 +85,34 @@ const notOk: [string, Edit][] = [
   })],
 ];
 
+/** Fields of the wrong type in every pod or node of the dump: left out and reported, never a crash or an all-clear. */
+const setPath = (object: Json, fieldPath: string, value: unknown) => {
+  const parts = fieldPath.split('.');
+  const key = parts.pop()!;
+  let parent = object;
+  for (const part of parts) parent = ((parent[part] ??= {}) as Json);
+  parent[key] = value;
+};
+const wrongTypes: [string, string, unknown][] = [
+  ['pods.json', 'spec.containers', 5], ['pods.json', 'spec.containers', [null]], ['pods.json', 'spec.containers', [{ name: 5 }]],
+  ['pods.json', 'spec.volumes', 'x'], ['pods.json', 'spec', null], ['pods.json', 'status', 7], ['pods.json', 'status.conditions', {}],
+  ['pods.json', 'status.containerStatuses', 'running'], ['pods.json', 'status.containerStatuses', [{ name: 'x', state: 'running' }]],
+  ['pods.json', 'metadata.labels', [1]], ['pods.json', 'metadata.namespace', 5], ['pods.json', 'spec.nodeName', ['node-1']],
+  ['nodes.json', 'status.conditions', {}], ['nodes.json', 'status.addresses', 'x'], ['nodes.json', 'spec.podCIDRs', 'x'],
+  ['nodes.json', 'status', 'Ready'], ['nodes.json', 'metadata.labels', 'x'], ['nodes.json', 'status.conditions', [{ type: 5, status: 'True' }]],
+  ['events.json', 'involvedObject', 'pod/x'], ['events.json', 'message', { text: 'x' }],
+];
+for (const [file, fieldPath, value] of wrongTypes) {
+  notOk.push([`${file}: every ${fieldPath} is ${JSON.stringify(value)}`, (d) => {
+    const target = file === 'nodes.json' ? nodes(d) : kubeSystem(d, file);
+    editJson(target, (doc) => {
+      const items = doc.items as Json[];
+      if (items.length === 0) items.push({ metadata: { name: 'added', namespace: 'kube-system' }, involvedObject: { kind: 'Pod', name: 'x' }, message: 'm', reason: 'r', type: 'Warning' });
+      for (const item of items) setPath(item, fieldPath, value);
+    });
+  }]);
+}
+
 async function runDump(edit: Edit, extraArgs: string[] = []): Promise<BadInputRun> {
   return runBadInput('kubectl-netcheck', ['--dump', 'dump', ...extraArgs], {
     setUp: (work) => { const dump = copyDump('healthy-flannel', work); edit(dump, work); },

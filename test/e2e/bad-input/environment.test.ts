@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { binDir } from '../../support/built-binaries.js';
 import { expectCleanFailure, expectNotOk, runBadInput, treeState, type PluginBinary } from '../../support/bad-input.js';
@@ -18,7 +19,16 @@ const kubeconfigText = (cluster: Record<string, unknown>, user: Record<string, u
   apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
   clusters: [{ name: 'c', cluster }], users: [{ name: 'u', user }], contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
 });
-const closedPort = 'http://127.0.0.1:9';
+/** A loopback port nothing listens on (taken, then released before the tests run). */
+let freePort = 9;
+let closedPort = 'http://127.0.0.1:9';
+beforeAll(async () => {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  freePort = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  closedPort = `http://127.0.0.1:${freePort}`;
+});
 
 /** [name, kubeconfig setup in HOME (returns the KUBECONFIG value), expected stderr] */
 const kubeconfigs: [string, (home: string) => string, RegExp][] = [
@@ -89,7 +99,7 @@ describe('netcheck --ssh with odd keys and ssh configs (fake API, unreachable no
     const server = new FakeApiServer(oneNodeCluster);
     const url = await server.start();
     try {
-      const run = await runBadInput('kubectl-netcheck', ['--ssh', '--request-timeout', '2s', '--ssh-connect-timeout', '2s', '--ssh-port', '9', ...flags], {
+      const run = await runBadInput('kubectl-netcheck', ['--ssh', '--request-timeout', '2s', '--ssh-connect-timeout', '2s', '--ssh-port', String(freePort), ...flags], {
         setUp: (_work, home) => { server.kubeconfig(home, url); setUp(home); },
         env: (_work, home) => ({ KUBECONFIG: path.join(home, 'kubeconfig') }),
         hangGuardMs: 60_000,

@@ -45,9 +45,9 @@ describe('runPlugin', () => {
 describe('plugin parsers', () => {
   it.each([
     [netcheck, ['--bogus'], 'unknown flag: --bogus'],
-    [netcheck, ['-o', 'xml'], 'Invalid values'],
+    [netcheck, ['-o', 'xml'], '--output must be one of text, json, yaml, got "xml"'],
     [nsenter, [], 'missing a required argument'],
-    [tap, ['web-0', '--mirrortype', 'sideways'], 'Invalid values'],
+    [tap, ['web-0', '--mirrortype', 'sideways'], '--mirrortype must be one of ingress, egress, both, got "sideways"'],
   ] as const)('%#: rejects %j', async (plugin, argv, message) => {
     await expect((plugin as Plugin<unknown>).parse([...argv])).rejects.toThrow(message);
   });
