@@ -93,7 +93,7 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
       pods: controllerManagers?.items ?? [],
       nodePodCidr: nodeObject.spec?.podCIDR,
     });
-    const pool = openNodeShells(args, io);
+    const pool = await openNodeShells(args, io, kube);
     try {
       text = await (await pool.shell(nodeObject)).run(['iptables-save'], { sudo: true });
     } finally {

@@ -29,10 +29,18 @@ export class ResponseTooLargeError extends Error {
  * on a 30,000-pod cluster.
  */
 export async function getText(config: KubeConfig, apiPath: string, query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
+  return requestText(config, 'GET', apiPath, undefined, query, signal, accept);
+}
+
+/** Any verb with an optional JSON body (create, delete...); the answer's body as text, non-2xx as HttpStatusError. */
+export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
+  query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-  const options: https.RequestOptions = { method: 'GET', headers: { Accept: accept }, ...(signal && { signal }) };
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { Accept: accept, ...(payload !== undefined && { 'Content-Type': 'application/json' }) };
+  const options: https.RequestOptions = { method, headers, ...(signal && { signal }) };
   // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
   await config.applyToHTTPSOptions(options);
   const transport = url.protocol === 'http:' ? http : https;
@@ -51,14 +59,14 @@ export async function getText(config: KubeConfig, apiPath: string, query: Query 
       });
       response.on('error', reject);
       response.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
+        const text = Buffer.concat(chunks).toString('utf8');
         const status = response.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve(body);
-        else reject(new HttpStatusError(status, body));
+        if (status >= 200 && status < 300) resolve(text);
+        else reject(new HttpStatusError(status, text));
       });
     });
     request.on('error', reject);
-    request.end();
+    request.end(payload);
   });
 }
 
