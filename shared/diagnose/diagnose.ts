@@ -7,7 +7,7 @@ import { collectObservations, type Observation } from './observations.js';
 import { diagnoseCniDaemons } from './rules/cni-daemon.js';
 import { diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable } from './rules/coredns.js';
 import { diagnoseKubeProxyPods, serviceProxyRules } from './rules/kube-proxy.js';
-import { daemonLogRules } from './rules/daemon-logs.js';
+import { daemonConsequenceRules, daemonLogRules } from './rules/daemon-logs.js';
 import { diagnoseAddressing } from './rules/node-facts-addressing.js';
 import { diagnoseCniFiles } from './rules/node-facts-cni.js';
 import { diagnoseIptables } from './rules/node-facts-iptables.js';
@@ -50,6 +50,8 @@ export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
   const weighed = new Set(nodeStates.flatMap((f) => f.evidence.map((e) => e.text)));
   const named = [
     ...applyTextRules(textRules, current, view).filter((f) => !(f.code === 'CNI_NOT_INSTALLED' && f.evidence.every((e) => weighed.has(e.text)))),
+    // A second reading of the same texts: what they mean for the daemon that printed them.
+    ...applyTextRules(daemonConsequenceRules, current, view),
     ...diagnoseProbeFailures(current, view),
     ...nodeStates,
     ...structuralRules.flatMap((rule) => rule(view)),

@@ -74,8 +74,21 @@ export const serviceProxyRules: readonly TextRule[] = [
     id: 'iptables-chain-vanished',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,
-    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name/,
+    // libxtables' "Couldn't load target `%s':%s" is the same situation seen from iptables-restore.
+    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load target `[\w-]+':\s*No such file or directory/,
     explanation: 'An iptables rule refers to a chain that is not there: two iptables backends (legacy and nft) are in use on {node}, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
     nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'ssh {node} systemctl is-active firewalld'],
+  },
+  {
+    // How a process says it is dying (klog's F-lines, logrus `level=fatal`, Go's `panic: `), in kube-proxy's own log:
+    // it exits, and service IPs on that node are not translated until it runs.
+    id: 'kube-proxy-log-fatal',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: /,
+    when: (_match, observation) => /^kube-proxy-/.test(observation.pod?.name ?? ''),
+    explanation: 'kube-proxy {pod} on {node} logs a fatal error and exits, so service IPs (kubernetes, kube-dns) are not translated there.',
+    nextCommands: ['kubectl -n kube-system logs {podName} --previous --tail=30', ...kubeProxyNextCommands],
   },
 ];
