@@ -34,6 +34,11 @@ export function isControllerManagerPod(pod: V1Pod): boolean {
     && (pod.metadata?.labels?.['component'] === 'kube-controller-manager' || (pod.metadata?.name ?? '').startsWith('kube-controller-manager'));
 }
 
+export function isApiServerPod(pod: V1Pod): boolean {
+  return pod.metadata?.namespace === 'kube-system'
+    && (pod.metadata?.labels?.['component'] === 'kube-apiserver' || (pod.metadata?.name ?? '').startsWith('kube-apiserver'));
+}
+
 export interface ClusterPodCidr {
   cidr: string;
   /** Where it was read, for the operator to check: a guess says so. */

@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1DaemonSet, V1Node, V1Pod, V1PodSpec } from '@kubernetes/client-node';
-import { clusterPodCidr, parseKubeadmNetworking, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
+import { clusterPodCidr, isApiServerPod, parseKubeadmNetworking, podFlagValue, type ClusterPodCidr, type KubeadmNetworking } from './cluster-cidr.js';
 import type { ClusterSnapshot } from '../snapshot/types.js';
+import { parseCidrList, type Cidr } from '../net/cidr.js';
 
 /** kubeadm's defaults, used when kubeadm-config cannot be read. */
 export const kubeadmDefaultServiceSubnet = '10.96.0.0/12';
@@ -19,6 +20,13 @@ export class ClusterView {
   private readonly podsByNode = new Map<string, V1Pod[]>();
   private readonly nodesByName = new Map<string, V1Node>();
   private clusterPodCidrMemo: [ClusterPodCidr | undefined] | undefined;
+  private serviceSubnetMemo: string | undefined;
+  private snapshotTimeMemo: [number | undefined] | undefined;
+  private cniDaemonPodsMemo: V1Pod[] | undefined;
+  private lastSuccessByNode: Map<string, number> | undefined;
+  private podSubnetsMemo: string[] | undefined;
+  private podRangesMemo: Cidr[] | undefined;
+  private serviceRangesMemo: Cidr[] | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
     for (const pod of snapshot.pods) {
@@ -66,23 +74,90 @@ export class ClusterView {
     const pod = this.pod(target.namespace ?? '', target.name ?? '');
     if (!pod) return true;
     if (target.uid && pod.metadata?.uid && target.uid !== pod.metadata.uid) return true;
+    // A sandbox that could not be made then is there now once a container runs.
+    if (event.reason === 'FailedCreatePodSandBox' && hasSandboxNow(pod)) return true;
     return isPodReady(pod);
   }
 
+  /** When the node last became Ready, if it is Ready now and says when (ms since the epoch). */
+  readySince(name: string | undefined): number | undefined {
+    const ready = this.node(name) && readyCondition(this.node(name)!);
+    if (ready?.status !== 'True') return undefined;
+    const t = Date.parse(String(ready.lastTransitionTime ?? ''));
+    return Number.isFinite(t) ? t : undefined;
+  }
+
+  /**
+   * The snapshot's "now", without a clock: the newest node heartbeat (kubelets
+   * post status every few seconds to a minute). Works the same on a dump.
+   */
+  snapshotTime(): number | undefined {
+    if (this.snapshotTimeMemo === undefined) {
+      const beats = this.snapshot.nodes.flatMap((n) => (n.status?.conditions ?? []).map((c) => Date.parse(String(c.lastHeartbeatTime ?? ''))))
+        .filter((t) => Number.isFinite(t));
+      this.snapshotTimeMemo = [beats.length > 0 ? Math.max(...beats) : undefined];
+    }
+    return this.snapshotTimeMemo[0];
+  }
+
+  /**
+   * The latest time a pod on the node got a working sandbox (a pod-network pod became
+   * Ready or started a container), ms since the epoch: a CNI failure logged before it
+   * was overcome. One pass over the pods, on first use.
+   */
+  lastPodNetworkSuccess(node: string): number | undefined {
+    if (this.lastSuccessByNode === undefined) {
+      this.lastSuccessByNode = new Map();
+      for (const pod of this.snapshot.pods) {
+        const name = pod.spec?.nodeName;
+        if (!name || pod.spec?.hostNetwork) continue;
+        const times = [
+          ...(pod.status?.conditions ?? []).filter((c) => c.type === 'Ready' && c.status === 'True').map((c) => c.lastTransitionTime),
+          ...(pod.status?.containerStatuses ?? []).map((c) => c.state?.running?.startedAt),
+        ].map((t) => Date.parse(String(t ?? ''))).filter((t) => Number.isFinite(t));
+        if (times.length > 0) this.lastSuccessByNode.set(name, Math.max(this.lastSuccessByNode.get(name) ?? -Infinity, ...times));
+      }
+    }
+    return this.lastSuccessByNode.get(node);
+  }
+
+  /** Asked per node and per observation by several rules: one pass over the pods. */
   cniDaemonPods(): V1Pod[] {
-    return this.snapshot.pods.filter((p) => isCniDaemonPod(p));
+    this.cniDaemonPodsMemo ??= this.snapshot.pods.filter((p) => isCniDaemonPod(p));
+    return this.cniDaemonPodsMemo;
   }
 
   /** Pod address ranges known from nodes' podCIDRs and the cluster pod CIDR read from the cluster. */
   podSubnets(): string[] {
-    const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
-    const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
-    return [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
+    if (this.podSubnetsMemo === undefined) {
+      const fromNodes = this.snapshot.nodes.flatMap((n) => n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
+      const fromCluster = this.knownClusterPodCidr()?.split(',') ?? [];
+      this.podSubnetsMemo = [...new Set([...fromCluster, ...fromNodes].map((c) => c.trim()).filter((c) => c !== ''))];
+    }
+    return this.podSubnetsMemo;
   }
 
-  /** Service CIDR from kubeadm-config, else kubeadm's default. */
+  /** podSubnets() parsed, both families: rules ask per observation, so once. */
+  podRanges(): Cidr[] {
+    this.podRangesMemo ??= this.podSubnets().flatMap((c) => parseCidrList(c));
+    return this.podRangesMemo;
+  }
+
+  /** serviceSubnet() parsed, both families. */
+  serviceRanges(): Cidr[] {
+    this.serviceRangesMemo ??= parseCidrList(this.serviceSubnet());
+    return this.serviceRangesMemo;
+  }
+
+  /**
+   * Service CIDR(s), comma-separated on dual-stack clusters: kubeadm-config, else the
+   * apiserver's --service-cluster-ip-range, else kubeadm's default.
+   */
   serviceSubnet(): string {
-    return this.kubeadmNetworking().serviceSubnet ?? kubeadmDefaultServiceSubnet;
+    this.serviceSubnetMemo ??= this.kubeadmNetworking().serviceSubnet?.trim()
+      || this.snapshot.pods.filter(isApiServerPod).map((p) => podFlagValue(p, '--service-cluster-ip-range')?.trim()).find((v) => v)
+      || kubeadmDefaultServiceSubnet;
+    return this.serviceSubnetMemo;
   }
 
   /** `networking` of kubeadm's ClusterConfiguration, when kubeadm-config was readable. */
@@ -136,6 +211,12 @@ function isCniAgent(name: string, spec: V1PodSpec | undefined): boolean {
   if (isCniDaemonPodName(name)) return true;
   const mountsCniDirs = (spec?.volumes ?? []).some((v) => cniHostPaths.includes(v.hostPath?.path ?? ''));
   return mountsCniDirs && !name.startsWith('kube-proxy');
+}
+
+/** Ready, a running container, or completed: the pod's sandbox exists (or existed and did its job). */
+export function hasSandboxNow(pod: V1Pod): boolean {
+  return isPodReady(pod) || pod.status?.phase === 'Succeeded' ||
+    [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].some((c) => c.state?.running !== undefined);
 }
 
 export function isPodReady(pod: V1Pod): boolean {

@@ -3,11 +3,11 @@ import { causeExplains, causeRank } from './cause-catalog.js';
 import { catalogRules } from './catalog/index.js';
 import { ClusterView } from './cluster-view.js';
 import { assessContainerNetwork, assessHostNetwork } from './network-status.js';
-import { collectObservations } from './observations.js';
+import { collectObservations, type Observation } from './observations.js';
 import { diagnoseCniDaemons } from './rules/cni-daemon.js';
 import { diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable } from './rules/coredns.js';
 import { diagnoseKubeProxyPods, serviceProxyRules } from './rules/kube-proxy.js';
-import { daemonLogRules } from './rules/daemon-logs.js';
+import { daemonConsequenceRules, daemonLogRules } from './rules/daemon-logs.js';
 import { diagnoseAddressing } from './rules/node-facts-addressing.js';
 import { diagnoseCniFiles } from './rules/node-facts-cni.js';
 import { diagnoseIptables } from './rules/node-facts-iptables.js';
@@ -20,7 +20,10 @@ import { sandboxErrorRules } from './rules/sandbox-errors.js';
 import { diagnoseStuckSandboxes } from './rules/stuck-sandboxes.js';
 import { diagnoseMissingPodCidr } from './rules/pod-cidr.js';
 import { applyTextRules } from './text-rules.js';
-import { maxEvidencePerFinding, maxNextCommands, type Diagnosis, type Evidence, type Finding } from './types.js';
+import { cniAddFailed, cniConfigMissing, diagnoseUnexplainedFailures, failureSymptoms } from './rules/unexplained-failures.js';
+import { maxEvidencePerFinding, maxHistoryNotes, maxNextCommands, undecidedMargin, type Diagnosis, type Evidence, type Finding, type HistoryNote, type Undecided } from './types.js';
+
+const genericCodes = new Set<Finding['code']>(['UNKNOWN', 'CNI_PLUGIN_ERROR']);
 
 /** Below this, a finding is too weak to be promoted over what it would explain. */
 const minRootConfidence = 0.6;
@@ -32,7 +35,7 @@ export const textRules = [
 
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
-  diagnoseNodeConditions, diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
+  diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
   diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
 ];
 
@@ -40,19 +43,64 @@ const structuralRules: ((view: ClusterView) => Finding[])[] = [
 export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
   const view = new ClusterView(snapshot);
   const observations = collectObservations(view);
-  const raw = [
-    ...applyTextRules(textRules, observations, view),
-    ...diagnoseProbeFailures(observations, view),
+  const current = observations.filter((o) => o.past === undefined);
+  // "No CNI config" on a node, wherever it was read, is weighed against the CNI agent and the other
+  // nodes there: a text rule's context-free "not installed" for the same text would contradict it.
+  const nodeStates = diagnoseNodeConditions(view, current);
+  const weighed = new Set(nodeStates.flatMap((f) => f.evidence.map((e) => e.text)));
+  const named = [
+    ...applyTextRules(textRules, current, view).filter((f) => !(f.code === 'CNI_NOT_INSTALLED' && f.evidence.every((e) => weighed.has(e.text)))),
+    // A second reading of the same texts: what they mean for the daemon that printed them.
+    ...applyTextRules(daemonConsequenceRules, current, view),
+    ...diagnoseProbeFailures(current, view),
+    ...nodeStates,
     ...structuralRules.flatMap((rule) => rule(view)),
   ];
-  const findings = mergeByCode(raw);
+  // The invariant: a failure no rule names still gets a finding and makes the verdict NG.
+  const symptoms = failureSymptoms(view, current);
+  const findings = mergeByCode([...named, ...diagnoseUnexplainedFailures(view, symptoms, named)]);
   if (findings.length === 0 && snapshot.unreadable.length > 0) findings.push(unreadableFinding(snapshot.unreadable));
   const hostNetwork = assessHostNetwork(view);
+  const undecided = undecidedBetween(findings);
   return {
     hostNetwork,
-    containerNetwork: assessContainerNetwork(view, observations, findings, hostNetwork),
+    containerNetwork: assessContainerNetwork(view, current, findings, hostNetwork, symptoms),
     findings,
     unreadable: snapshot.unreadable,
+    history: historyNotes(observations.filter((o) => o.past !== undefined), view),
+    ...(undecided && { undecided }),
+  };
+}
+
+/** Past failure texts, with the cause a rule would give them: shown as history, never counted. */
+function historyNotes(past: readonly Observation[], view: ClusterView): HistoryNote[] {
+  const notes: HistoryNote[] = [];
+  for (const observation of past) {
+    if (notes.length >= maxHistoryNotes) break;
+    const [finding] = applyTextRules(textRules, [observation], view);
+    const failureShaped = cniAddFailed.test(observation.evidence.text) || cniConfigMissing.test(observation.evidence.text);
+    if (!finding && !failureShaped) continue;
+    notes.push({ evidence: observation.evidence, note: observation.past ?? 'history', ...(finding && { code: finding.code }) });
+  }
+  return notes;
+}
+
+/**
+ * The top finding and the others within undecidedMargin of it, of causes that do not
+ * explain one another: when there are two or more, the evidence does not decide.
+ */
+export function undecidedBetween(findings: readonly Finding[]): Undecided | undefined {
+  // "Unrecognised" is not a cause to weigh against a named one.
+  const named = findings.filter((f) => !genericCodes.has(f.code));
+  const [top] = named;
+  if (!top || top !== findings[0]) return undefined;
+  const close = named.filter((f) => top.confidence - f.confidence <= undecidedMargin + 1e-9 &&
+    (f === top || (!causeExplains(top.code, f.code) && !causeExplains(f.code, top.code))));
+  if (close.length < 2) return undefined;
+  const names = close.map((f) => f.code);
+  return {
+    between: names,
+    reason: `the evidence fits ${names.join(' and ')} about equally (confidence ${close.map((f) => f.confidence.toFixed(2)).join(' vs ')}); check each before acting on one`,
   };
 }
 

@@ -1,6 +1,8 @@
 import type { CoreV1Event, V1Node } from '@kubernetes/client-node';
 import { splitPodLogKey, type NodeFacts } from '../snapshot/types.js';
-import type { ClusterView } from './cluster-view.js';
+import { isPodReady, type ClusterView } from './cluster-view.js';
+import { parseLogTime } from './log-time.js';
+import { cniAddFailed } from './rules/unexplained-failures.js';
 import type { Evidence } from './types.js';
 
 export type ObservationSource = 'event' | 'nodeCondition' | 'kubeletLog' | 'runtimeLog' | 'podLog';
@@ -15,6 +17,12 @@ export interface Observation {
   pod?: { namespace: string; name: string };
   /** Event reason, e.g. FailedCreatePodSandBox. */
   reason?: string;
+  /**
+   * Set when the text is history rather than the current state, saying why: a node log
+   * line older than the node's last Ready transition, or one about a pod that is Ready
+   * now or gone. Rules do not read past observations; the report lists them as history.
+   */
+  past?: string;
 }
 
 /** Every text in the snapshot; a log line repeated with new timestamps counts once (its newest occurrence). */
@@ -23,7 +31,7 @@ export function collectObservations(view: ClusterView): Observation[] {
   return [
     ...snapshot.nodes.flatMap(conditionObservations),
     ...snapshot.events.filter((e) => (e.message ?? '') !== '' && !view.isPastPodEvent(e)).map((e) => eventObservation(view, e)),
-    ...Object.entries(snapshot.nodeFacts).flatMap(([node, facts]) => nodeLogObservations(node, facts)),
+    ...Object.entries(snapshot.nodeFacts).flatMap(([node, facts]) => nodeLogObservations(view, node, facts)),
     ...Object.entries(snapshot.podLogs).flatMap(([key, log]) => {
       const { namespace, pod, container } = splitPodLogKey(key);
       const node = view.pod(namespace, pod)?.spec?.nodeName;
@@ -59,10 +67,42 @@ function eventObservation(view: ClusterView, event: CoreV1Event): Observation {
   };
 }
 
-function nodeLogObservations(node: string, facts: NodeFacts): Observation[] {
+function nodeLogObservations(view: ClusterView, node: string, facts: NodeFacts): Observation[] {
+  const readySince = view.readySince(node);
+  const now = view.snapshotTime();
   const lines = (source: 'kubeletLog' | 'runtimeLog', field: string, text: string | undefined) =>
-    logLines(text).map((line): Observation => ({ source, node, evidence: { object: `Node ${node}`, field, text: line } }));
+    logLines(text).map((line): Observation => {
+      const observation: Observation = { source, node, evidence: { object: `Node ${node}`, field, text: line } };
+      const past = pastLogLine(view, line, node, readySince, now);
+      return past === undefined ? observation : { ...observation, past };
+    });
   return [...lines('kubeletLog', 'kubelet.log', facts.kubeletLog), ...lines('runtimeLog', 'runtime.log', facts.runtimeLog)];
+}
+
+/** Pod named in kubelet / runtime lines: structured `pod="ns/name"`, `"name_ns(uid)"`, cri-o's `k8s_..._name_ns_`. */
+const podInLogLine = /\bpods?=\\?"(?<ns>[\w.-]+)\/(?<name>[\w.-]+)\\?"|"(?<name2>[\w.-]+)_(?<ns2>[\w-]+)\((?:[0-9a-f-]{36})\)|\bk8s_[\w.-]+?_(?<name3>[\w.-]+)_(?<ns3>[\w-]+)_[0-9a-f-]{36}_\d+/;
+
+/**
+ * Why a node log line is history, or undefined when it counts. A line without a
+ * time counts: nothing says it is old.
+ */
+function pastLogLine(view: ClusterView, line: string, node: string, readySince: number | undefined, now: number | undefined): string | undefined {
+  const reference = readySince ?? now;
+  const time = reference === undefined ? undefined : parseLogTime(line, reference, now);
+  if (time !== undefined && readySince !== undefined && time < readySince) return `older than ${node} becoming Ready at ${new Date(readySince).toISOString()}`;
+  // A failed CNI ADD followed by a pod on the same node getting its network: overcome since.
+  const success = time === undefined ? undefined : view.lastPodNetworkSuccess(node);
+  if (time !== undefined && success !== undefined && time < success && cniAddFailed.test(line)) {
+    return `a pod on ${node} got its network later, at ${new Date(success).toISOString()}`;
+  }
+  if (view.snapshot.pods.length === 0) return undefined;
+  const g = podInLogLine.exec(line)?.groups;
+  if (!g) return undefined;
+  const namespace = g['ns'] ?? g['ns2'] ?? g['ns3'] ?? '';
+  const name = g['name'] ?? g['name2'] ?? g['name3'] ?? '';
+  const pod = view.pod(namespace, name);
+  if (!pod) return `about pod ${namespace}/${name}, which is gone`;
+  return isPodReady(pod) ? `about pod ${namespace}/${name}, which is Ready now` : undefined;
 }
 
 /** Ready that is not True, or a pressure / NetworkUnavailable condition that is True. */
@@ -89,6 +129,7 @@ export function logLines(text: string | undefined): string[] {
 function repetitionKey(line: string): string {
   return line
     .replace(/^\w{3} +\d+ [\d:]+ \S+ [\w.-]+(\[\d+\])?: /, '') // journald prefix
+    .replace(/^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})? \S+ [\w.-]+(\[\d+\])?: /, '') // journald -o short-iso prefix
     .replace(/^[IWEF]\d{4} [\d:.]+\s+\d+ /, '') // klog header
     .replace(/time="[^"]*"/, '')
     .replace(/\b[0-9a-f]{64}\b/g, '<id>');

@@ -26,6 +26,10 @@ export function renderText(diagnosis: Diagnosis, options: RenderTextOptions): st
     `Container network => ${status(diagnosis.containerNetwork.status)} (${diagnosis.containerNetwork.step})`,
   ];
   for (const reason of diagnosis.hostNetwork.reasons) lines.push(`  - ${reason}`);
+  if (diagnosis.undecided) {
+    const names = diagnosis.undecided.between.map((code) => `${code} (${causeCatalog[code].title})`);
+    lines.push('', `Cannot decide between ${names.slice(0, -1).join(', ')} and ${names.at(-1)}: ${diagnosis.undecided.reason}.`);
+  }
   if (diagnosis.findings.length === 0) lines.push('', 'No findings.');
   diagnosis.findings.forEach((finding, index) => {
     const label = confidenceLabel(finding.confidence);
@@ -36,6 +40,13 @@ export function renderText(diagnosis: Diagnosis, options: RenderTextOptions): st
     }
     if (finding.nextCommands.length > 0) lines.push('   next:', ...finding.nextCommands.map((c) => `     $ ${c}`));
   });
+  const { history } = diagnosis;
+  if (history.length > 0) {
+    lines.push('', 'History (past failures, not counted in the verdict):');
+    for (const h of history) {
+      lines.push(`  - ${h.evidence.object} ${paint(ansi.dim, h.evidence.field)}${h.code ? ` (${h.code})` : ''}: ${h.note}`, `     ${JSON.stringify(truncate(h.evidence.text, maxChars))}`);
+    }
+  }
   if (diagnosis.unreadable.length > 0) {
     lines.push('', 'Could not read:', ...diagnosis.unreadable.map((u) => `  - ${u.what}: ${u.reason}`));
   }
@@ -64,6 +75,8 @@ export function toReport(diagnosis: Diagnosis): DiagnosisReport {
     containerNetwork: diagnosis.containerNetwork,
     findings: diagnosis.findings.map((f) => ({ ...f, title: causeCatalog[f.code].title, confidenceLabel: confidenceLabel(f.confidence) })),
     unreadable: diagnosis.unreadable,
+    history: diagnosis.history,
+    ...(diagnosis.undecided && { undecided: diagnosis.undecided }),
   };
 }
 

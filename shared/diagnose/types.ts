@@ -35,7 +35,33 @@ export interface Diagnosis {
   findings: Finding[];
   /** What could not be read, so absent evidence is not mistaken for a healthy cluster. */
   unreadable: Unreadable[];
+  /**
+   * Failure texts that are history, not counted in the verdict: node log lines older than
+   * the node's last Ready transition, or about pods that are Ready now or gone.
+   */
+  history: HistoryNote[];
+  /** Set when the top findings are of similar confidence and different causes: netcheck cannot decide. */
+  undecided?: Undecided;
 }
+
+export interface HistoryNote {
+  evidence: Evidence;
+  /** Why it is history, e.g. "older than node-1 becoming Ready at 2026-11-29T21:50:28.000Z". */
+  note: string;
+  /** The cause it would point at if it were current, when a rule names one. */
+  code?: CauseCode;
+}
+
+export interface Undecided {
+  /** The causes the evidence fits about equally, most likely first. */
+  between: CauseCode[];
+  /** One sentence for the report. */
+  reason: string;
+}
+
+/** Findings within this much of the top one, of other causes, make the top a guess. */
+export const undecidedMargin = 0.1;
+export const maxHistoryNotes = 10;
 
 export const maxEvidencePerFinding = 4;
 export const maxNextCommands = 4;

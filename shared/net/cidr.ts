@@ -1,53 +1,87 @@
-/** IPv4 CIDR arithmetic, enough for pod / service / bridge checks. IPv6 parses to undefined. */
+import ipaddr from 'ipaddr.js';
 
-export interface Ipv4Cidr {
-  base: number;
+/**
+ * CIDR arithmetic for pod / service / bridge checks, IPv4 and IPv6 alike (ipaddr.js
+ * does the parsing). Kubernetes writes dual-stack ranges as comma-separated lists
+ * (`10.96.0.0/12,fd00:10:96::/112`), so every function taking a range takes a list.
+ */
+
+export type IpFamily = 'ipv4' | 'ipv6';
+
+export interface Cidr {
+  family: IpFamily;
+  /** The network address (host bits cleared). */
+  address: ipaddr.IPv4 | ipaddr.IPv6;
   prefix: number;
 }
 
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.trim().split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = value * 256 + Number(part);
-  }
-  return value;
+/** An address in either family; IPv4-mapped IPv6 (::ffff:10.0.0.1) counts as the IPv4 address. */
+export function parseIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const trimmed = text.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  if (!ipaddr.isValid(trimmed)) return undefined;
+  // ipaddr.js also accepts shorthand such as "10" or "10.1" as IPv4: only dotted quads are addresses here.
+  if (!trimmed.includes(':') && !/^\d{1,3}(\.\d{1,3}){3}$/.test(trimmed)) return undefined;
+  const ip = ipaddr.parse(trimmed);
+  return ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress() ? (ip as ipaddr.IPv6).toIPv4Address() : ip;
 }
 
-export function formatIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+/** `10.244.1.0/24`, `fd00:10:244:1::/64`, or a bare address as a /32 or /128. Host bits are cleared. */
+export function parseCidr(text: string): Cidr | undefined {
+  const [addressText = '', prefixText, ...rest] = text.trim().split('/');
+  if (rest.length > 0) return undefined;
+  const ip = parseIp(addressText);
+  if (ip === undefined) return undefined;
+  const bits = ip.kind() === 'ipv4' ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) return undefined;
+  const network = ip.kind() === 'ipv4'
+    ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.toString()}/${prefix}`)
+    : ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/${prefix}`);
+  return { family: ip.kind(), address: network, prefix };
 }
 
-/** `10.244.1.0/24`, or a bare address as a /32. Host bits are cleared. */
-export function parseCidr(text: string): Ipv4Cidr | undefined {
-  const [address = '', prefixText] = text.trim().split('/');
-  const ip = parseIpv4(address);
-  const prefix = prefixText === undefined ? 32 : Number(prefixText);
-  if (ip === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
-  const size = 2 ** (32 - prefix);
-  return { base: Math.floor(ip / size) * size, prefix };
+/** Every range of a comma-separated list; unparsable entries are left out. */
+export function parseCidrList(text: string | undefined): Cidr[] {
+  return (text ?? '').split(',').map((part) => parseCidr(part)).filter((c): c is Cidr => c !== undefined);
 }
 
-export function cidrSize(cidr: Ipv4Cidr): number {
-  return 2 ** (32 - cidr.prefix);
+/** Number of addresses; IPv6 ranges beyond 2^53 are Infinity for practical purposes. */
+export function cidrSize(cidr: Cidr): number {
+  return 2 ** ((cidr.family === 'ipv4' ? 32 : 128) - cidr.prefix);
 }
 
-export function cidrContains(cidr: Ipv4Cidr, ip: number): boolean {
-  return ip >= cidr.base && ip < cidr.base + cidrSize(cidr);
+export function cidrContains(cidr: Cidr, ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  return ip.kind() === cidr.family && ip.match(cidr.address as never, cidr.prefix);
 }
 
-export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
-  return cidrContains(a, b.base) || cidrContains(b, a.base);
+/** Two ranges share an address (never across families). */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return a.family === b.family && (cidrContains(a, b.address) || cidrContains(b, a.address));
 }
 
-export function formatCidr(cidr: Ipv4Cidr): string {
-  return `${formatIpv4(cidr.base)}/${cidr.prefix}`;
+export function formatCidr(cidr: Cidr): string {
+  return `${cidr.address.toString()}/${cidr.prefix}`;
 }
 
-export function ipInCidr(ip: string, cidr: string): boolean {
-  const address = parseIpv4(ip);
-  const range = parseCidr(cidr);
-  return address !== undefined && range !== undefined && cidrContains(range, address);
+/** Whether the address lies in the range, or in any range of a comma-separated list. */
+export function ipInCidr(ip: string, cidrs: string): boolean {
+  const address = parseIp(ip);
+  return address !== undefined && parseCidrList(cidrs).some((range) => cidrContains(range, address));
 }
+
+/** Whether the address lies in any of the (already parsed) ranges. */
+export function ipInRanges(ip: string, ranges: readonly Cidr[]): boolean {
+  const address = parseIp(ip);
+  return address !== undefined && ranges.some((range) => cidrContains(range, address));
+}
+
+/** Link-local (fe80::/10, 169.254/16) addresses say nothing about the pod network. */
+export function isLinkLocal(ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  return ip.range() === 'linkLocal';
+}
+
+/**
+ * An `ip:port` as Go's net package writes it, `10.96.0.1:443` or `[fd00:10:96::1]:443`,
+ * with named groups ip and port; a regular-expression source to embed.
+ */
+export const hostPortPattern = String.raw`\[?(?<ip>\d{1,3}(?:\.\d{1,3}){3}|[\da-fA-F]*:[\da-fA-F:.]+)\]?:(?<port>\d+)`;

@@ -1,6 +1,6 @@
 /** Parses `iptables-save` output and tells whose chains are whose. Pure. */
 
-import { cidrsOverlap, parseCidr } from './cidr.js';
+import { cidrsOverlap, parseCidr, parseCidrList } from './cidr.js';
 
 export type ChainOwner =
   | 'builtin' | 'kubelet' | 'kube-proxy' | 'flannel' | 'calico' | 'weave' | 'cilium' | 'istio' | 'docker' | 'unknown';
@@ -113,14 +113,17 @@ export function summarizeByOwner(dump: IptablesDump): OwnerSummary[] {
   return [...byOwner.values()];
 }
 
-/** Rules in the given built-in chains whose -s / -d overlaps the CIDR (e.g. the pod CIDR). */
+/**
+ * Rules in the given built-in chains whose -s / -d overlaps the CIDR (e.g. the pod CIDR), or any
+ * range of a dual-stack list (an iptables-save holds IPv4 rules, ip6tables-save IPv6 ones).
+ */
 export function rulesMentioningCidr(dump: IptablesDump, cidr: string, chains: readonly string[] = ['FORWARD', 'POSTROUTING']): IptablesRule[] {
-  const range = parseCidr(cidr);
-  if (!range) return [];
+  const ranges = parseCidrList(cidr);
+  if (ranges.length === 0) return [];
   return dump.chains.filter((c) => chains.includes(c.name)).flatMap((c) => c.rules).filter((rule) =>
     ['-s', '-d', '--source', '--destination'].some((option) => {
       const value = optionValue(rule.args, option);
       const other = value ? parseCidr(value) : undefined;
-      return other !== undefined && cidrsOverlap(range, other);
+      return other !== undefined && ranges.some((range) => cidrsOverlap(range, other));
     }));
 }

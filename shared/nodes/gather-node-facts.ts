@@ -15,16 +15,18 @@ const sysctlKeys = ['net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables',
 /**
  * Each text fact and the commands that may produce it, tried in order until one
  * answers with something: journald first, then the log files of hosts without it.
+ * short-iso: journal times with year and zone, so lines compare with the node's
+ * Ready transition (older lines are history).
  */
 export const textFactCommands: Record<TextFact, readonly Argv[]> = {
   kubeletLog: [
-    ['journalctl', '-u', 'kubelet', '-n', logLines, '--no-pager'],
+    ['journalctl', '-u', 'kubelet', '-n', logLines, '--no-pager', '-o', 'short-iso'],
     ['tail', '-n', logLines, '/var/log/kubelet.log'],
   ],
   runtimeLog: [
-    ['journalctl', '-u', 'containerd', '-n', logLines, '--no-pager'],
-    ['journalctl', '-u', 'crio', '-n', logLines, '--no-pager'],
-    ['journalctl', '-u', 'docker', '-n', logLines, '--no-pager'],
+    ['journalctl', '-u', 'containerd', '-n', logLines, '--no-pager', '-o', 'short-iso'],
+    ['journalctl', '-u', 'crio', '-n', logLines, '--no-pager', '-o', 'short-iso'],
+    ['journalctl', '-u', 'docker', '-n', logLines, '--no-pager', '-o', 'short-iso'],
     ['tail', '-n', logLines, '/var/log/containerd.log'],
     ['tail', '-n', logLines, '/var/log/crio.log'],
   ],

@@ -51,4 +51,31 @@ export const ciliumEntries: readonly CatalogEntry[] = [
     explanation: 'The cilium agent on {node} refused the pod an address: {error}',
     nextCommands: agentCommands,
   },
+  {
+    id: 'cilium-agent-kernel-too-old',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.88, emitter: 'daemon', daemonLog: 'kube-system/cilium-q7lwn/cilium-agent',
+    source: { repo, file: 'pkg/datapath/linux/requirements.go', format: 'kernel version: NOT OK: minimal supported kernel version is %s; kernel version that is running is: %s' },
+    groups: ['required', 'running'],
+    examples: [['>= 4.19.57', '4.15.0'], ['>= 4.8.0', '4.4.0']],
+    explanation: 'The cilium agent on {node} exits at start-up: the node runs Linux {running} and this cilium release needs {required}. Until the kernel is upgraded (or an older cilium is used), pods there get no network.',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,KERNEL:.status.nodeInfo.kernelVersion', 'kubectl -n kube-system logs -l k8s-app=cilium --previous --tail=20'],
+  },
+  {
+    id: 'cilium-agent-k8s-unreachable',
+    // Below the service-IP rules (rules/kube-proxy.ts): when the error names a timed-out or rejected service IP, that says more.
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.62, emitter: 'daemon', daemonLog: 'kube-system/cilium-q7lwn/cilium-agent',
+    source: { repo, file: 'pkg/k8s/client/cell.go', format: 'Unable to contact k8s api-server' },
+    examples: [[]],
+    explanation: 'The cilium agent on {node} cannot reach the API server, so it does not start and pods there get no network. Without kube-proxy (kube-proxy replacement) the agent must be given the API server\'s real address (k8sServiceHost / k8sServicePort): the kubernetes service IP only works once cilium itself is running.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=cilium --previous --tail=30 | grep -E "api-server|dial tcp"', 'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "k8s-service-host|k8s-service-port|kube-proxy-replacement"', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'],
+  },
+  ...(['IPv4', 'IPv6'] as const).map((family): CatalogEntry => ({
+    id: `cilium-agent-no-${family.toLowerCase()}-pod-cidr`,
+    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.88, emitter: 'daemon', daemonLog: 'kube-system/cilium-q7lwn/cilium-agent',
+    // The agent waits on this ("Waiting for k8s node information") with ipam=kubernetes until the node has a podCIDR.
+    source: { repo, file: 'pkg/k8s/init.go', format: `required ${family} PodCIDR not available` },
+    examples: [[]],
+    explanation: `The cilium agent on {node} waits for the node's ${family} pod CIDR, which it does not have: with ipam=kubernetes the controller-manager must allocate node CIDRs (--allocate-node-cidrs, --cluster-cidr); with cluster-pool the cilium-operator assigns them in the CiliumNode. Pods there get no network until then.`,
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDRS:.spec.podCIDRs', 'kubectl get ciliumnodes -o custom-columns=NAME:.metadata.name,CIDRS:.spec.ipam.podCIDRs', 'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "^  ipam"'],
+  })),
 ];

@@ -18,8 +18,9 @@ export const flannelEntries: readonly CatalogEntry[] = [
     nextCommands: podCidrCommands,
   },
   {
+    // The node has a podCIDR; flannel's net-conf.json names another range: a configuration mismatch, not a missing CIDR.
     id: 'flannel-network-does-not-contain-pod-cidr',
-    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.85, emitter: 'daemon', daemonLog,
+    code: 'CNI_CONFIG_INVALID', confidence: 0.85, emitter: 'daemon', daemonLog,
     source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format: 'subnet %q specified in the flannel net config doesn\'t contain %q PodCIDR of the %q node' },
     groups: ['network', 'podCidr', 'nodeName'],
     examples: [['10.244.0.0/16', '10.200.1.0/24', 'node-2']],
@@ -28,7 +29,7 @@ export const flannelEntries: readonly CatalogEntry[] = [
   },
   {
     id: 'flannel-network-does-not-contain-ipv6-pod-cidr',
-    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.85, emitter: 'daemon', daemonLog,
+    code: 'CNI_CONFIG_INVALID', confidence: 0.85, emitter: 'daemon', daemonLog,
     source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format: 'subnet %q specified in the flannel net config doesn\'t contain %q IPv6 PodCIDR of the %q node' },
     groups: ['network', 'podCidr', 'nodeName'],
     examples: [['fd00:10:244::/56', 'fd00:10:200:1::/64', 'node-2']],
@@ -138,5 +139,44 @@ export const flannelEntries: readonly CatalogEntry[] = [
     examples: [['/run/flannel/subnet.env', 'no such file or directory']],
     explanation: 'The flannel CNI plugin reads {file}, which flanneld writes once it has leased the node\'s subnet; it does not exist on {node}, so flanneld is not running or has not registered there.',
     nextCommands: subnetEnvCommands,
+  },
+  {
+    id: 'flannel-vxlan-device-down',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'pkg/backend/vxlan/device.go', format: 'failed to set interface %s to UP state: %s' },
+    groups: ['iface'],
+    examples: [['flannel.1', 'address already in use']],
+    explanation: 'flanneld on {node} cannot bring its VXLAN device {iface} up (usually another VXLAN device already holds UDP port 8472 / the same VNI, e.g. left by an earlier CNI), so it exits and pods there get no network.',
+    nextCommands: ['ssh {node} ip -d link show type vxlan', 'ssh {node} "ss -lun | grep 8472"', 'kubectl logs -n {namespace} {podName} --previous --tail=50'],
+  },
+  {
+    id: 'flannel-no-interface-matches',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'main.go', format: 'Failed to find interface to use that matches the interfaces and/or regexes provided' },
+    examples: [[]],
+    explanation: 'flanneld on {node} was told which interface to use (--iface / --iface-regex, or k3s --flannel-iface) and none on the node matches, so it exits and pods there get no network.',
+    nextCommands: ['ssh {node} ip -br addr', 'kubectl -n kube-flannel get ds kube-flannel-ds -o yaml | grep -A4 args'],
+  },
+  ...([
+    ['flannel-net-conf-unreadable', 'failed to read net conf: %v', 'open /etc/kube-flannel/net-conf.json: no such file or directory'],
+    ['flannel-net-conf-invalid', 'error parsing subnet config: %s', 'SubnetMin is not on a SubnetLen boundary: 10.244.0.128'],
+  ] as const).map(([id, format, example]): CatalogEntry => ({
+    id,
+    // flanneld cannot start at all (unlike a Network that merely disagrees with the pod CIDR): the daemon is down.
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.82, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format },
+    examples: [[example]],
+    explanation: 'flanneld on {node} exits at start-up because its net-conf.json (the kube-flannel-cfg / canal-config ConfigMap mounted at /etc/kube-flannel/) is missing or invalid, so pods there get no network until the ConfigMap is fixed.',
+    nextCommands: ['kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'   # or -n kube-system', 'kubectl logs -n {namespace} {podName} --previous --tail=20'],
+  })),
+  {
+    id: 'flannel-etcd-network-config',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'main.go', format: 'Couldn\'t fetch network config: %s' },
+    groups: ['error'],
+    pattern: /Couldn't fetch network config: (?<error>.{1,200})/,
+    examples: [['client: etcd cluster is unavailable or misconfigured; error #0: dial tcp 10.0.0.10:2379: connect: connection refused']],
+    explanation: 'flanneld on {node} (etcd backend) cannot read its network config from etcd ({error}), so it leases no subnet and pods there get no network.',
+    nextCommands: ['etcdctl get /coreos.com/network/config   # or the --etcd-prefix in use', 'kubectl logs -n {namespace} {podName} --tail=30'],
   },
 ];

@@ -2,10 +2,13 @@ import type { TextRule } from '../text-rules.js';
 import { calicoEntries } from './calico.js';
 import { ruleFromEntry, type CatalogEntry } from './catalog-entry.js';
 import { ciliumEntries } from './cilium.js';
+import { corednsEntries } from './coredns.js';
 import { flannelEntries } from './flannel.js';
 import { kubernetesEntries } from './kubernetes.js';
 import { libcniEntries } from './libcni.js';
+import { multusEntries } from './multus.js';
 import { otherAgentEntries } from './others.js';
+import { ovsEntries } from './ovs.js';
 import { referencePluginEntries } from './reference-plugins.js';
 import { runtimeEntries } from './runtimes.js';
 
@@ -15,6 +18,7 @@ export { fillFormat, patternFromFormat, type CatalogEntry, type Emitter, type So
 export const catalogEntries: readonly CatalogEntry[] = [
   ...referencePluginEntries, ...libcniEntries, ...runtimeEntries, ...kubernetesEntries,
   ...flannelEntries, ...calicoEntries, ...ciliumEntries, ...otherAgentEntries,
+  ...multusEntries, ...ovsEntries, ...corednsEntries,
 ];
 
 export const catalogRules: readonly TextRule[] = catalogEntries.map(ruleFromEntry);

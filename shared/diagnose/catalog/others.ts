@@ -1,7 +1,7 @@
 import type { CatalogEntry } from './catalog-entry.js';
 
 /**
- * weaveworks/weave, cloudnativelabs/kube-router, kindnet (aojea/kindnet, kind's CNI) and antrea
+ * weaveworks/weave, cloudnativelabs/kube-router, kindnet (aojea/kindnet, kind's CNI), kube-ovn and antrea
  * (antrea-io/antrea; its CNI binary's "agent socket missing" is Go's dial error, see rules/sandbox-errors.ts).
  */
 export const otherAgentEntries: readonly CatalogEntry[] = [
@@ -33,6 +33,41 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     examples: [['502 Bad Gateway: the weave router has no IP range yet']],
     explanation: 'The weave CNI plugin on {node} got no address from the weave router: {error}',
     nextCommands: ['kubectl -n kube-system logs -l name=weave-net -c weave --tail=50', 'kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam'],
+  },
+  {
+    id: 'weave-ipam-range-owned-by-unreachable-peer',
+    code: 'IPAM_EXHAUSTED', confidence: 0.72, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    // `weave status ipam`; the last verb is "- unreachable!" for a peer the router cannot reach.
+    source: { repo: 'weaveworks/weave', file: 'prog/weaver/http.go', format: '%-37v %8d IPs (%04.1f%% of total) %s' },
+    groups: [undefined, 'count'],
+    pattern: /(?<count>\d+) IPs \([\d.]+% of total\) - unreachable!/,
+    examples: [['f6:c8:40:e4:39:01(node-3)', '4096', '00.2', '- unreachable!']],
+    explanation: 'weave\'s IPAM ring still gives {count} addresses to a peer it cannot reach (a node that was deleted without `weave rmpeer`): those addresses are lost to every other node, and once the rest is used up new pods get none.',
+    nextCommands: ['kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam', 'kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local rmpeer <unreachable peer>   # on one node only'],
+  },
+  {
+    id: 'weave-ipam-seeded-by-different-peers',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.78, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'ipam/allocator.go', format: 'IP allocation was seeded by different peers (received: %v, ours: %v)' },
+    examples: [['[6e:4d:8a:b1:2c:03(node-3)]', '[f2:9a:11:4c:7e:d0(node-1)]']],
+    explanation: 'weave on {node} refuses its peers: their IP allocation rings were seeded separately (a node that joined with old state in /var/lib/weave, or two clusters merged), so the ring splits and pods on the odd nodes get no address.',
+    nextCommands: ['kubectl -n kube-system exec ds/weave-net -c weave -- /home/weave/weave --local status ipam', 'on the odd node: rm /var/lib/weave/weave-netdata.db, then delete its weave-net pod'],
+  },
+  {
+    id: 'weave-dummy-interface',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'net/bridge.go', format: 'creating dummy interface: %v' },
+    examples: [['operation not supported']],
+    explanation: 'The weave router on {node} cannot create its bridge\'s dummy interface (a kernel without the dummy module, or no NET_ADMIN), so it exits and pods there get no network.',
+    nextCommands: ['ssh {node} "modprobe dummy && lsmod | grep dummy"', 'kubectl -n kube-system logs -l name=weave-net -c weave --tail=50 --previous'],
+  },
+  {
+    id: 'weave-fastdp-veth',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file: 'net/bridge.go', format: 'creating bridged fastdp veth pair: %v' },
+    examples: [['file exists']],
+    explanation: 'The weave router on {node} cannot set up its fast datapath (kernel Open vSwitch) link, so it exits; WEAVE_NO_FASTDP=1 makes it fall back to sleeve mode.',
+    nextCommands: ['ssh {node} "lsmod | grep -E \'openvswitch|vxlan\'; ip -d link show type veth | grep -A1 vethwe"', 'kubectl -n kube-system set env ds/weave-net -c weave WEAVE_NO_FASTDP=1'],
   },
   {
     id: 'kube-router-pod-cidr-not-set',
@@ -68,6 +103,57 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     examples: [['node-2']],
     explanation: 'Node {nodeName} has no spec.podCIDR, so kindnet installs no route to it and its pods are unreachable; the controller-manager allocates node CIDRs only with --allocate-node-cidrs and a --cluster-cidr.',
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
+  },
+  {
+    id: 'kube-router-ipvs-sync-failed',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.72, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/controllers/proxy/network_services_controller.go', format: 'Error syncing IPVS services: %s' },
+    examples: [['failed to create ipset: kube-router-local-ips - ipset v7.17: Kernel error received: Operation not permitted']],
+    explanation: 'kube-router (which replaces kube-proxy here) cannot program the node\'s IPVS services on {node}, so service IPs are not translated there.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-router --tail=50 | grep -iE "ipvs|ipset|iptables"', 'ssh {node} "lsmod | grep -E \'ip_vs|ip_set\'; ipvsadm -Ln | head"'],
+  },
+  {
+    id: 'kube-router-service-sync-failed',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.7, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/controllers/proxy/network_services_controller.go', format: 'error during full sync in network service controller. Error: %v' },
+    examples: [['failed to run iptables command: running [/sbin/iptables -t nat -S KUBE-ROUTER-SERVICES --wait]: exit status 3: iptables v1.8.7 (legacy): can\'t initialize iptables table `nat\': Table does not exist (do you need to insmod?)']],
+    explanation: 'kube-router\'s service proxy fails to sync on {node}, so service IPs are not (or no longer) translated there.',
+    nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-router --tail=50 | grep -iE "sync|iptables|ipvs"', 'ssh {node} "iptables --version; lsmod | grep -E \'ip_vs|iptable_nat|nf_tables\'"'],
+  },
+  {
+    id: 'kindnet-not-on-host-network',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.8, emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni',
+    source: { repo: 'aojea/kindnet', file: 'cmd/kindnetd/main.go', format: 'hostIP(= %q) != podIP(= %q) but must be running with host network: ' },
+    groups: ['hostIp', 'podIp'],
+    examples: [['172.18.0.3', '10.244.1.7']],
+    explanation: 'kindnetd on {node} exits because it is not running on the host network (its pod IP {podIp} differs from the host IP {hostIp}): the kindnet DaemonSet was changed or replaced, so pods there get no network.',
+    nextCommands: ['kubectl -n kube-system get ds kindnet -o jsonpath=\'{.spec.template.spec.hostNetwork}\'', 'kubectl -n kube-system logs -l app=kindnet --previous --tail=20'],
+  },
+  {
+    id: 'kindnet-routes-controller-failed',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni',
+    source: { repo: 'aojea/kindnet', file: 'cmd/kindnetd/main.go', format: 'error running routes controller: %v' },
+    examples: [['failed to add route to 10.244.2.0/24 via 172.18.0.4: network is unreachable']],
+    explanation: 'kindnetd on {node} cannot install the routes to the other nodes\' pod subnets and exits, so cross-node pod traffic fails.',
+    nextCommands: ['kubectl -n kube-system logs -l app=kindnet --previous --tail=20', 'ssh {node} ip route'],
+  },
+  {
+    id: 'kube-ovn-no-available-address',
+    code: 'IPAM_EXHAUSTED', confidence: 0.86, emitter: 'cni-plugin', pluginType: 'kube-ovn',
+    source: { repo: 'kubeovn/kube-ovn', file: 'pkg/ipam/ipam.go', format: 'NoAvailableAddress' },
+    examples: [[]],
+    explanation: 'kube-ovn has no free address left in the pod\'s subnet (the Subnet resource\'s CIDR minus its excludeIps), so the pod on {node} gets none.',
+    nextCommands: ['kubectl get subnets.kubeovn.io -o custom-columns=NAME:.metadata.name,CIDR:.spec.cidrBlock,USED:.status.v4usingIPs,FREE:.status.v4availableIPs', 'kubectl get ips.kubeovn.io | wc -l'],
+  },
+  {
+    id: 'antrea-agent-exited',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.72, emitter: 'daemon', daemonLog: 'kube-system/antrea-agent-5kq9z/antrea-agent',
+    source: { repo: 'antrea-io/antrea', file: 'cmd/antrea-agent/main.go', format: 'Error running agent: %v' },
+    groups: ['error'],
+    pattern: /Error running agent: (?<error>.{1,200})/,
+    examples: [['error initializing agent: failed to connect OVSDB socket: dial unix /var/run/openvswitch/db.sock: connect: connection refused']],
+    explanation: 'antrea-agent on {node} exits at start-up ({error}), so pods there get no network.',
+    nextCommands: ['kubectl -n kube-system logs -l component=antrea-agent -c antrea-agent --previous --tail=50', 'kubectl -n kube-system logs -l component=antrea-agent -c antrea-ovs --tail=50'],
   },
   {
     id: 'antrea-cni-api-version-skew',

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { containerProblems, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
-import type { Finding } from '../types.js';
+import type { Evidence, Finding } from '../types.js';
 
 const isCoreDns = (pod: V1Pod) =>
   pod.metadata?.labels?.['k8s-app'] === 'kube-dns' || /^coredns-/.test(pod.metadata?.name ?? '');
@@ -11,9 +11,9 @@ const isCoreDns = (pod: V1Pod) =>
  * points back at a local stub resolver). A weak lead, shown until logs say more.
  */
 export function diagnoseCoreDnsCrashLoop(view: ClusterView): Finding[] {
-  const crashing = view.snapshot.pods.filter(isCoreDns).flatMap((pod) => containerProblems(pod)
+  const crashing: Evidence[] = [...view.snapshot.pods.filter(isCoreDns).flatMap((pod) => containerProblems(pod)
     .filter((p) => p.reason === 'CrashLoopBackOff')
-    .map((p) => ({ object: `Pod ${pod.metadata?.namespace}/${pod.metadata?.name}`, field: p.field, text: p.reason })));
+    .map((p) => ({ object: `Pod ${pod.metadata?.namespace}/${pod.metadata?.name}`, field: p.field, text: p.reason }))), ...coreDnsCrashLogLines(view)];
   if (crashing.length === 0) return [];
   const haveLogs = Object.keys(view.snapshot.podLogs).some((key) => key.includes('/coredns-'));
   return [{
@@ -23,6 +23,20 @@ export function diagnoseCoreDnsCrashLoop(view: ClusterView): Finding[] {
     explanation: 'CoreDNS keeps crashing. The usual reason on kubeadm clusters is a forwarding loop (the node\'s /etc/resolv.conf names a local stub such as 127.0.0.53 or 127.0.1.1); its log says so with "plugin/loop: Loop ... detected".',
     nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-dns --previous --tail=20', 'ssh <node> cat /etc/resolv.conf'],
   }];
+}
+
+/**
+ * The same crash loop seen from the node: the kubelet's "Back-off restarting failed container" for a CoreDNS
+ * pod, or the kernel OOM-killing coredns (a forwarding loop before the loop plugin existed grew CoreDNS's
+ * memory until it was killed). Both live in the node journal netcheck reads with the kubelet's log.
+ */
+const coreDnsCrashLine = /CrashLoopBackOff[^\n]*?\bcoredns-[\w-]+|\bcoredns-[\w-]+[^\n]*?CrashLoopBackOff|\bcoredns invoked oom-killer|Killed process \d+ \(coredns\)/;
+
+function coreDnsCrashLogLines(view: ClusterView): Evidence[] {
+  return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => (facts.kubeletLog ?? '').split('\n')
+    .filter((line) => coreDnsCrashLine.test(line))
+    .slice(0, 2)
+    .map((line) => ({ object: `Node ${node}`, field: 'kubelet.log', text: line.trim() })));
 }
 
 const notReadyTaint = /taint \{node\.kubernetes\.io\/not-ready: ?\}/;

@@ -48,6 +48,48 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['kubectl run -it --rm dnstest --image=busybox:1.36 --restart=Never -- nslookup kubernetes.io {upstream}', 'ssh {node} "iptables-save -t nat | grep -i masq"'],
   },
   {
+    // Go's net/http (src/net/http/transport.go, tlsHandshakeTimeoutError) in a pod's log: the TCP connection was
+    // made (routing and service translation work) but the server's handshake reply, the first full-size packets,
+    // never arrives: the classic path-MTU black hole of an overlay whose MTU is larger than the path allows.
+    id: 'pod-tls-handshake-timeout',
+    code: 'MTU_MISMATCH',
+    confidence: 0.55,
+    sources: ['podLog'],
+    pattern: /net\/http: TLS handshake timeout/,
+    explanation: 'A pod on {node} opens TCP connections but its TLS handshakes time out: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+  },
+  {
+    // iputils ping (ping/ping.c: "Frag needed and DF set (mtu = %u)") and tcpdump (print-icmp.c: "unreachable - need to
+    // frag (mtu %u)"): a hop on the path says the packet is larger than its MTU. Pasted probe output, or a CNI's own log.
+    id: 'path-mtu-smaller',
+    code: 'MTU_MISMATCH',
+    confidence: 0.62,
+    pattern: /Frag needed and DF set \(mtu = (?<mtu>\d+)\)|unreachable - need to frag \(mtu (?<mtuSeen>\d+)\)/,
+    explanation: 'A hop between the nodes reports a path MTU smaller than the packets sent: pods or the overlay use an MTU larger than the path allows, so large packets are dropped.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
+  },
+  {
+    // iputils ping's local error when a probe (-M do -s N) exceeds the sending interface's MTU: the MTU of that interface is {mtu}.
+    id: 'ping-message-too-long',
+    code: 'MTU_MISMATCH',
+    confidence: 0.5,
+    pattern: /ping: local error: [Mm]essage too long, mtu=(?<mtu>\d+)/,
+    explanation: 'A ping with the don\'t-fragment bit set did not fit the sending interface (MTU {mtu}): when the other side\'s MTU is larger (a jumbo-frame node, or an overlay without room for its header), large packets between them are dropped.',
+    nextCommands: ['ssh {node} ip -br link', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+  },
+  {
+    // A loopback nameserver in a node's /etc/resolv.conf (systemd-resolved's 127.0.0.53, dnsmasq's 127.0.1.1): CoreDNS
+    // forwards to it from inside its pod, where it is CoreDNS itself (coredns plugin/loop README, "Troubleshooting").
+    id: 'resolv-conf-loopback-nameserver',
+    code: 'DNS_FORWARDING_LOOP',
+    confidence: 0.45,
+    sources: ['kubeletLog', 'podLog'],
+    pattern: /^\s*nameserver\s+(?<nameserver>127\.\d+\.\d+\.\d+|::1)\s*$/,
+    explanation: 'A resolv.conf on {node} names the loopback resolver {nameserver}; if it is the one the kubelet gives CoreDNS (its resolvConf), CoreDNS forwards to itself and loops.',
+    nextCommands: ['kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o \'"resolvConf":"[^"]*"\'', 'point the kubelet\'s resolvConf at /run/systemd/resolve/resolv.conf, then: kubectl -n kube-system rollout restart deploy/coredns'],
+  },
+  {
     // CoreDNS plugin/ready and plugin/kubernetes start-up lines, as seen in CoreDNS logs.
     id: 'coredns-waiting-for-api',
     code: 'SERVICE_PROXY_BROKEN',
@@ -67,6 +109,20 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['kubectl get clusterrolebinding -o wide | grep {serviceAccount}', 'kubectl auth can-i list nodes --as=system:serviceaccount:{saNamespace}:{serviceAccount}', 're-apply the provider\'s full manifest (it carries the RBAC objects)'],
   },
   {
+    // How a process says it is dying, whatever it is: logrus `level=fatal`, klog's F-lines, Go's `panic: `,
+    // util-linux nsenter's "failed to execute %s" (sys-utils/nsenter.c; the agents' init containers run host
+    // commands through it) and the runtime's exec failures. In a CNI daemon's own log this means the agent,
+    // or the init step before it, does not come up; the specific wordings in the catalogue rank above it.
+    id: 'cni-daemon-log-fatal',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
+    when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
+    explanation: 'The CNI daemon pod {pod} on {node} logs a fatal error and exits (or its init container does); until it runs, pods on {node} get no network.',
+    nextCommands: ['kubectl describe -n {namespace} pod/{podName}', 'kubectl logs -n {namespace} {podName} --all-containers --previous --tail=50'],
+  },
+  {
     // kubelet pod_workers "Error syncing pod" lines (observed in kubelet logs).
     id: 'kubelet-cannot-run-cni-daemon',
     code: 'CNI_DAEMON_NOT_READY',
@@ -76,5 +132,26 @@ export const daemonLogRules: readonly TextRule[] = [
     when: (match) => isCniDaemonPodName(match.groups?.['daemon'] ?? ''),
     explanation: 'The kubelet on {node} cannot start the CNI daemon pod {daemonNamespace}/{daemon}; until it runs, pods on {node} get no network.',
     nextCommands: ['kubectl describe -n {daemonNamespace} pod/{daemon}'],
+  },
+];
+
+/**
+ * What a text means for the component that printed it, besides the cause it names: read in a second
+ * pass, so one log line can support both (diagnose.ts). A CNI agent that cannot reach the API server
+ * cannot lease its subnet, find its peers or write its config, whatever keeps it from the API.
+ */
+export const daemonConsequenceRules: readonly TextRule[] = [
+  {
+    // client-go's reflector ("Failed to list %v: %v", "Failed to watch %v: %v"), Go's dial errors to the API ports,
+    // and the agents' own wordings (cilium "Unable to contact k8s api-server", flannel "error retrieving pod spec").
+    // A TLS handshake timeout is left out: the connection was made, and that reads as an MTU problem (pod-tls-handshake-timeout).
+    id: 'cni-daemon-cannot-reach-api',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /Failed to (?:list|watch) \*\S+: .*(?:dial tcp|i\/o timeout|no route to host|connection refused)|dial tcp \S+:(?:443|6443): (?:i\/o timeout|connect: )|Unable to contact k8s api-server|error retrieving pod spec/,
+    when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
+    explanation: 'The CNI daemon {pod} on {node} cannot reach the API server, so it cannot do its work there (lease the node\'s subnet, learn its peers and routes, write the CNI config): pods on {node} get no working network until it can.',
+    nextCommands: ['kubectl logs -n {namespace} {podName} --tail=50', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'ssh {node} "curl -sk https://<kubernetes service IP>:443/version; ip route get <kubernetes service IP>"'],
   },
 ];

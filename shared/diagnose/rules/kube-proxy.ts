@@ -1,4 +1,4 @@
-import { ipInCidr } from '../../net/cidr.js';
+import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
@@ -29,13 +29,13 @@ export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
  * the service IP is not translated.
  * ("connection refused" is left out: something answered, so the path was translated.)
  */
-const serviceDialTimeout = /(?:dial tcp |read udp [\d.:]+->)\[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout)/;
+const serviceDialTimeout = new RegExp(`(?:dial tcp |read udp \\[?[\\da-fA-F.:]+\\]?:\\d+->)${hostPortPattern}: (?<error>i/o timeout)`);
 /**
  * `dial tcp 10.96.0.1:443: connect: no route to host` (EHOSTUNREACH): something sent back "host unreachable /
  * prohibited", which is what a host firewall's REJECT (firewalld's default) looks like; kube-proxy's own REJECT
  * for a service without endpoints reads "connection refused" instead.
  */
-const serviceDialRejected = /dial tcp \[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): connect: no route to host/;
+const serviceDialRejected = new RegExp(`dial tcp ${hostPortPattern}: connect: no route to host`);
 
 export const serviceProxyRules: readonly TextRule[] = [
   {
@@ -44,7 +44,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.8,
     pattern: serviceDialTimeout,
-    when: (match, _o, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()),
+    when: (match, _o, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()),
     explanation: 'Connections to the service IP {ip}:{port} time out on {node} ({error}): service IPs only work once kube-proxy (or its replacement) has programmed the node, and only if the node routes them out of the right interface.',
     nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"', 'ssh {node} ip route get {ip}'],
   },
@@ -55,7 +55,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     confidence: 0.65,
     pattern: serviceDialRejected,
     // Also a pod's client-go listing the API through its service IP when the service CIDR is not known (k3s, rke: 10.43.0.0/16).
-    when: (match, observation, view) => ipInCidr(match.groups?.['ip'] ?? '', view.serviceSubnet()) ||
+    when: (match, observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) ||
       (observation.source === 'podLog' && match.groups?.['port'] === '443' && /Failed to (?:list|watch) \*/.test(observation.evidence.text)),
     explanation: 'Connections from {node} to the service IP {ip}:{port} are answered with "no route to host": a host firewall (firewalld, an iptables REJECT rule) rejects traffic to or from the pod and service networks there.',
     nextCommands: ['ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"', 'ssh {node} ip route get {ip}'],
@@ -74,8 +74,21 @@ export const serviceProxyRules: readonly TextRule[] = [
     id: 'iptables-chain-vanished',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,
-    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name/,
+    // libxtables' "Couldn't load target `%s':%s" is the same situation seen from iptables-restore.
+    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load target `[\w-]+':\s*No such file or directory/,
     explanation: 'An iptables rule refers to a chain that is not there: two iptables backends (legacy and nft) are in use on {node}, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
     nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'ssh {node} systemctl is-active firewalld'],
+  },
+  {
+    // How a process says it is dying (klog's F-lines, logrus `level=fatal`, Go's `panic: `), in kube-proxy's own log:
+    // it exits, and service IPs on that node are not translated until it runs.
+    id: 'kube-proxy-log-fatal',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: /,
+    when: (_match, observation) => /^kube-proxy-/.test(observation.pod?.name ?? ''),
+    explanation: 'kube-proxy {pod} on {node} logs a fatal error and exits, so service IPs (kubernetes, kube-dns) are not translated there.',
+    nextCommands: ['kubectl -n kube-system logs {podName} --previous --tail=30', ...kubeProxyNextCommands],
   },
 ];

@@ -7,24 +7,32 @@ import {
   readyCondition,
   type ClusterView,
 } from '../cluster-view.js';
+import type { Observation } from '../observations.js';
 import type { TextRule } from '../text-rules.js';
 import type { Evidence, Finding } from '../types.js';
 
 /**
- * Nodes whose Ready condition says the runtime has no loadable CNI config
- * ("NetworkPluginNotReady ... cni plugin not initialized / cni config uninitialized").
- * The condition alone cannot tell "nothing installed" from "installed but broken":
- * what the rest of the cluster shows decides which.
+ * Nodes whose runtime has no loadable CNI config ("NetworkPluginNotReady ... cni plugin
+ * not initialized / cni config uninitialized"), seen in the Ready condition or, when
+ * the condition is not available, in a current kubelet / runtime log line or event:
+ * the same state leads to the same cause wherever it was read. The state alone cannot
+ * tell "nothing installed" from "installed but broken": the rest of the cluster decides.
  */
-export function diagnoseNodeConditions(view: ClusterView): Finding[] {
+export function diagnoseNodeConditions(view: ClusterView, observations: readonly Observation[] = []): Finding[] {
   const nodes = view.snapshot.nodes;
-  const waiting = nodes.filter(isNodeNetworkNotReady);
-  if (waiting.length === 0) return [];
-  const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True').map(nodeName);
+  const waiting = new Map<string, Evidence>(nodes.filter(isNodeNetworkNotReady).map((n) => [nodeName(n), conditionEvidence(n)]));
+  for (const o of observations) {
+    const fromNodeText = o.source === 'kubeletLog' || o.source === 'runtimeLog' || o.source === 'event';
+    if (!fromNodeText || o.past !== undefined || !o.node || waiting.has(o.node) || !networkNotReadyPattern.test(o.evidence.text)) continue;
+    // An event carries no log time: only a node that is not Ready now still says it.
+    if (o.source === 'event' && view.isNodeReadyNow(o.node)) continue;
+    waiting.set(o.node, o.evidence);
+  }
+  if (waiting.size === 0) return [];
+  const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True' && !waiting.has(nodeName(n))).map(nodeName);
   const daemonPods = view.cniDaemonPods();
-  return waiting.map((node): Finding => {
-    const name = nodeName(node);
-    const evidence = [conditionEvidence(node)];
+  return [...waiting].map(([name, evidenceHere]): Finding => {
+    const evidence = [evidenceHere];
     const daemonHere = daemonPods.find((p) => p.spec?.nodeName === name);
     if (daemonHere && isPodReady(daemonHere)) {
       return {

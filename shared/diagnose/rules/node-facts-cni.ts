@@ -1,3 +1,4 @@
+import { ipInCidr } from '../../net/cidr.js';
 import type { NodeFacts } from '../../snapshot/types.js';
 import { loadCniConfigDir, parseBinaryListing, requiredCniBinaries, type CniConfigFile } from '../cni-config.js';
 import type { ClusterView } from '../cluster-view.js';
@@ -5,7 +6,31 @@ import type { Finding } from '../types.js';
 
 /** What is in /etc/cni/net.d and /opt/cni/bin on each node, checked the way the runtime loads it. */
 export function diagnoseCniFiles(view: ClusterView): Finding[] {
-  return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => cniFileFindings(node, facts));
+  return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => [...cniFileFindings(node, facts), ...flannelSubnetEnvFindings(node, facts)]);
+}
+
+/**
+ * flanneld writes /run/flannel/subnet.env from its net-conf.json Network and the node's lease (the node's
+ * podCIDR with the kube subnet manager). A lease outside the Network means the two were configured with
+ * different ranges (kubeadm --pod-network-cidr vs net-conf.json): flannel's routes and masquerading then
+ * cover the wrong range.
+ */
+function flannelSubnetEnvFindings(node: string, facts: NodeFacts): Finding[] {
+  const env = facts.flannelSubnetEnv;
+  if (!env) return [];
+  const value = (key: string) => new RegExp(`^\\s*${key}=(\\S+)`, 'm').exec(env)?.[1];
+  return [['FLANNEL_NETWORK', 'FLANNEL_SUBNET'], ['FLANNEL_IPV6_NETWORK', 'FLANNEL_IPV6_SUBNET']].flatMap(([networkKey = '', subnetKey = '']) => {
+    const network = value(networkKey);
+    const subnet = value(subnetKey);
+    const address = subnet?.split('/')[0];
+    if (!network || !address || ipInCidr(address, network)) return [];
+    return [{
+      code: 'CNI_CONFIG_INVALID' as const, confidence: 0.85,
+      evidence: [{ object: `Node ${node}`, field: 'flannel-subnet.env', text: `${networkKey}=${network} ${subnetKey}=${subnet}` }],
+      explanation: `flannel on ${node} leased ${subnet}, outside its configured Network ${network}: the Network in flannel's net-conf.json and the cluster's pod CIDR (kubeadm --pod-network-cidr, the nodes' podCIDRs) are different ranges, so flannel's routes and masquerading do not cover the pods.`,
+      nextCommands: ['kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'   # or -n kube-system', 'kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'make net-conf.json\'s Network the cluster pod CIDR, then restart the flannel pods'],
+    }];
+  });
 }
 
 function cniFileFindings(node: string, facts: NodeFacts): Finding[] {

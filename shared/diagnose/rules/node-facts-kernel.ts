@@ -21,6 +21,18 @@ export function parseSysctl(text: string): Map<string, { value: string; line: st
   return values;
 }
 
+/** Cilium's own devices (pkg/datapath/loader sets rp_filter = 0 on them); other CNIs choose their own values. */
+const ciliumDevice = /^(?:lxc[\w]*|cilium_(?:host|net|vxlan|geneve))$/;
+
+/** rp_filter 1 (strict) or 2 (loose) on an interface that must have it off. */
+function strictReversePathFilters(sysctls: ReturnType<typeof parseSysctl> | undefined): { key: string; iface: string; value: string; line: string }[] {
+  if (!sysctls) return [];
+  return [...sysctls].flatMap(([key, { value, line }]) => {
+    const iface = /^net\.ipv4\.conf\.([^.]+)\.rp_filter$/.exec(key)?.[1];
+    return iface !== undefined && ciliumDevice.test(iface) && value !== '0' ? [{ key, iface, value, line }] : [];
+  });
+}
+
 export function diagnoseKernelSettings(view: ClusterView): Finding[] {
   const findings: Finding[] = [];
   for (const [node, facts] of Object.entries(view.snapshot.nodeFacts)) {
@@ -30,6 +42,10 @@ export function diagnoseKernelSettings(view: ClusterView): Finding[] {
       if (setting && setting.value !== '1') {
         findings.push(netfilterFinding(node, confidence, [{ object: `Node ${node}`, field: 'sysctl.txt', text: setting.line }], `${key} is ${setting.value} on ${node}: ${effect}.`));
       }
+    }
+    for (const setting of strictReversePathFilters(sysctls)) {
+      findings.push(netfilterFinding(node, 0.7, [{ object: `Node ${node}`, field: 'sysctl.txt', text: setting.line }],
+        `Reverse-path filtering is on (${setting.key} = ${setting.value}) for cilium's interface ${setting.iface} on ${node}: cilium routes pod traffic asymmetrically through cilium_host and its lxc devices and needs rp_filter = 0 there, so the kernel drops pod traffic to and from outside the node (systemd >= 245 sets rp_filter = 2 on every interface).`));
     }
     const moduleLoaded = facts.modules === undefined ? undefined : /^br_netfilter\b/m.test(facts.modules);
     const bridgeKeysMissing = sysctls !== undefined && sysctls.has('net.ipv4.ip_forward') && !sysctls.has('net.bridge.bridge-nf-call-iptables');
@@ -51,6 +67,7 @@ function netfilterFinding(node: string, confidence: number, evidence: Evidence[]
       `ssh ${node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"`,
       `ssh ${node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1 net.ipv4.ip_forward=1"`,
       'persist: echo br_netfilter > /etc/modules-load.d/k8s.conf; put the three keys = 1 in /etc/sysctl.d/k8s.conf',
+      'cilium on systemd >= 245: echo \'net.ipv4.conf.lxc*.rp_filter = 0\' > /etc/sysctl.d/90-cilium-rp-filter.conf && systemctl restart systemd-sysctl',
     ],
   };
 }

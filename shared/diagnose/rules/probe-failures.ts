@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import type { CauseCode } from '../cause-catalog.js';
-import { ipInCidr } from '../../net/cidr.js';
+import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
@@ -104,10 +104,10 @@ export const podIpTimeoutRules: readonly TextRule[] = [
     id: 'pod-ip-timeout',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,
-    pattern: /dial tcp \[?(?<ip>\d{1,3}(?:\.\d{1,3}){3})\]?:(?<port>\d+): (?<error>i\/o timeout|connect: no route to host)/,
+    pattern: new RegExp(`dial tcp ${hostPortPattern}: (?<error>i/o timeout|connect: no route to host)`),
     // Probe failures are judged above, knowing whether other pods on the node answer.
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
-      view.podSubnets().some((cidr) => ipInCidr(match.groups?.['ip'] ?? '', cidr)),
+      ipInRanges(match.groups?.['ip'] ?? '', view.podRanges()),
     explanation: 'Connections to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
     nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
   },

@@ -6,18 +6,20 @@ import type { Finding } from '../types.js';
 const stuckAfterMs = 60_000;
 
 /**
- * The snapshot's "now", without a clock: the newest node heartbeat (kubelets
- * post status every few seconds to a minute). Works the same on a dump.
+ * The pod changed state (scheduled, or its Ready condition flipped) less than a
+ * minute before the snapshot: starting or restarting, not yet a failure.
  */
-function snapshotTime(view: ClusterView): number | undefined {
-  const beats = view.snapshot.nodes.flatMap((n) => (n.status?.conditions ?? []).map((c) => Date.parse(String(c.lastHeartbeatTime ?? ''))))
-    .filter((t) => Number.isFinite(t));
-  return beats.length > 0 ? Math.max(...beats) : undefined;
+export function isPodSettling(view: ClusterView, pod: V1Pod): boolean {
+  const now = view.snapshotTime();
+  if (now === undefined) return false;
+  const changes = (pod.status?.conditions ?? []).filter((c) => c.type === 'PodScheduled' || c.type === 'Ready')
+    .map((c) => Date.parse(String(c.lastTransitionTime ?? ''))).filter((t) => Number.isFinite(t));
+  return changes.length > 0 && now - Math.max(...changes) <= stuckAfterMs;
 }
 
 /** Scheduled, not on the host network, and still waiting in ContainerCreating for over a minute. */
 export function podsStuckCreating(view: ClusterView): V1Pod[] {
-  const now = snapshotTime(view);
+  const now = view.snapshotTime();
   if (now === undefined) return [];
   return view.snapshot.pods.filter((pod) => {
     if (!pod.spec?.nodeName || pod.spec.hostNetwork || pod.status?.phase !== 'Pending') return false;

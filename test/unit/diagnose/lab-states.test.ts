@@ -58,6 +58,7 @@ describe('diagnose on the lab states', () => {
       containerNetwork: { status: 'OK', step: 'ready' },
       findings: [],
       unreadable: [],
+      history: [],
     });
   });
 });

@@ -23,7 +23,7 @@ const cases: [string, (facts: NodeFacts, snapshot: ClusterSnapshot) => void, Cau
   ['flanneld wrote no subnet.env', (f) => { f.flannelSubnetEnv = null; }, 'FLANNEL_SUBNET_ENV_MISSING', 'case-a', /\/run\/flannel\/subnet\.env/],
   ['cni0 kept an old address', (f) => { f.ipAddr = replaceLine(f.ipAddr, 'inet 10.244.0.1/24 brd 10.244.0.255 scope global cni0' as unknown as RegExp, 'inet 10.244.7.1/24 brd 10.244.7.255 scope global cni0'); }, 'BRIDGE_ADDRESS_CONFLICT', 'case-a', /10\.244\.7\.1\/24, outside the node's pod subnet 10\.244\.0\.0\/24/],
   ['every host-local address is reserved', (f) => { f.cniIpam = `/var/lib/cni/networks/cbr0:\n${Array.from({ length: 253 }, (_, i) => `10.244.0.${i + 2}`).join('\n')}\nlock\n`; }, 'IPAM_EXHAUSTED', 'case-a', /253 addresses reserved .* but only 2 pods run there/],
-  ['the node has no podCIDR', (f, s) => { delete s.nodes[0]!.spec!.podCIDR; f.flannelSubnetEnv = null; }, 'POD_CIDR_NOT_ASSIGNED', 'waiting-for-cni', /has none/],
+  ['the node has no podCIDR', (f, s) => { delete s.nodes[0]!.spec!.podCIDR; delete s.nodes[0]!.spec!.podCIDRs; f.flannelSubnetEnv = null; }, 'POD_CIDR_NOT_ASSIGNED', 'waiting-for-cni', /has none/],
   ['bridge-nf-call-iptables is 0', (f) => { f.sysctl = replaceLine(f.sysctl, /bridge-nf-call-iptables = 1/, 'bridge-nf-call-iptables = 0'); }, 'HOST_NETFILTER_SETTINGS', 'case-b', /bridge-nf-call-iptables is 0/],
   ['ip_forward is 0', (f) => { f.sysctl = replaceLine(f.sysctl, /ip_forward = 1/, 'ip_forward = 0'); }, 'HOST_NETFILTER_SETTINGS', 'case-b', /ip_forward is 0/],
   ['br_netfilter is not loaded', (f) => { f.modules = replaceLine(f.modules, /^br_netfilter.*\n/m, ''); f.sysctl = 'net.ipv4.ip_forward = 1\n'; }, 'HOST_NETFILTER_SETTINGS', 'case-b', /br_netfilter module is not loaded/],
@@ -31,6 +31,10 @@ const cases: [string, (facts: NodeFacts, snapshot: ClusterSnapshot) => void, Cau
   ['pod veths are larger than the overlay', (f) => { f.ipAddr = replaceLine(f.ipAddr, /(veth3a1f9c2e@if3: <[^>]*>) mtu 1450/, '$1 mtu 1500'); }, 'MTU_MISMATCH', 'case-b', /veth3a1f9c2e has MTU 1500, more than flannel\.1 \(MTU 1450\)/],
   ['iptables-legacy and -nft are mixed', (f) => { f.iptablesSave = `# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n${f.iptablesSave}`; }, 'SERVICE_PROXY_BROKEN', 'case-b', /both iptables-legacy and iptables-nft/],
   ['the kubernetes service has no DNAT', (f) => { f.iptablesSave = replaceLine(f.iptablesSave, /^-A KUBE-SEP-X7YBSJWKXG3HSYLT -p tcp.*\n/m, ''); }, 'SERVICE_PROXY_BROKEN', 'case-b', /has no DNAT rule/],
+  // A restore by an iptables of another version lost the mark match (kube-router's image 1.8.7 vs the host's 1.8.8 nf_tables).
+  ['KUBE-FIREWALL lost its mark match', (f) => { f.iptablesSave = replaceLine(f.iptablesSave, / -m mark --mark 0x8000\/0x8000 -j DROP/, ' -j DROP'); }, 'SERVICE_PROXY_BROKEN', 'case-b', /DROP rule without its mark match/],
+  ['flannel leased a subnet outside its Network', (f) => { f.flannelSubnetEnv = 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=172.30.4.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n'; }, 'CNI_CONFIG_INVALID', 'waiting-for-cni', /leased 172\.30\.4\.1\/24, outside its configured Network 10\.244\.0\.0\/16/],
+  ['systemd set rp_filter on a cilium device', (f) => { f.sysctl = `${f.sysctl ?? ''}net.ipv4.conf.cilium_host.rp_filter = 2\n`; }, 'HOST_NETFILTER_SETTINGS', 'case-b', /rp_filter = 2\) for cilium's interface cilium_host/],
   ['FORWARD drops pod traffic', (f) => { f.iptablesSave = replaceLine(f.iptablesSave, /:FORWARD ACCEPT( \[0:0\]\n:OUTPUT ACCEPT \[0:0\]\n:KUBE-EXTERNAL)/, ':FORWARD DROP$1').replace(/^-A FORWARD -[sd] 10\.244\.0\.0\/16 -j ACCEPT\n/gm, ''); }, 'POD_NETWORK_UNREACHABLE', 'case-b', /FORWARD chain on node-1 drops/],
 ];
 

@@ -19,3 +19,8 @@ describe('logLines', () => {
     expect(logLines(`${line('a')}\n${line('b')}\n`)).toEqual([line('b')]);
   });
 });
+
+it('journal lines in short-iso form that repeat count once, as their newest occurrence', () => {
+  const line = (t: string) => `2026-11-29T21:50:${t}+0000 node-1 kubelet[812]: E1129 21:50:${t}.000000     812 kubelet.go:2163] "Container runtime network not ready"`;
+  expect(logLines([line('01'), line('06'), line('11')].join('\n'))).toEqual([line('11')]);
+});

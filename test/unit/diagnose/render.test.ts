@@ -23,6 +23,7 @@ describe('renderText', () => {
       containerNetwork: { status: 'NG', step: 'unknown' },
       findings: [],
       unreadable: [{ what: 'nodes/node-2 over SSH', reason: 'connection timed out' }],
+      history: [],
     };
     expect(renderText(diagnosis, { color: false })).toBe([
       'Host network => NG',

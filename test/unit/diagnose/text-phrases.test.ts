@@ -1,4 +1,5 @@
 import { diagnose } from '../../../shared/diagnose/diagnose.js';
+import { renderText } from '../../../shared/diagnose/render.js';
 import type { CauseCode } from '../../../shared/diagnose/types.js';
 import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../../../shared/snapshot/types.js';
 import { makeEvent, makeNode, makePod } from './snapshot-builders.js';
@@ -60,7 +61,7 @@ const cases: [string, Where, string, CauseCode | 'NONE'][] = [
   ['node event: CIDRNotAvailable', 'node-event:CIDRNotAvailable', 'Node node-1 status is now: CIDRNotAvailable', 'POD_CIDR_NOT_ASSIGNED'],
   ['flannel cannot reach the API service IP', flannelLog, 'E1126 05:00:00.000000       1 main.go:226] Failed to create SubnetManager: error retrieving pod spec for \'kube-system/kube-flannel-ds-5lq8v\': Get "https://10.96.0.1:443/api/v1/namespaces/kube-system/pods/kube-flannel-ds-5lq8v": dial tcp 10.96.0.1:443: i/o timeout', 'SERVICE_PROXY_BROKEN'],
   ['flannel.1 keeps an old address', flannelLog, 'E1126 05:00:00.000000       1 main.go:330] Error registering network: failed to configure interface flannel.1: failed to ensure address of interface flannel.1: link has incompatible addresses. Remove additional addresses and try again. &netlink.Vxlan{...}', 'BRIDGE_ADDRESS_CONFLICT'],
-  ['flannel Network does not contain the podCIDR', flannelLog, 'E1126 05:00:00.000000       1 main.go:330] Error registering network: failed to acquire lease: subnet "10.244.0.0/16" specified in the flannel net config doesn\'t contain "10.200.1.0/24" PodCIDR of the "node-2" node', 'POD_CIDR_NOT_ASSIGNED'],
+  ['flannel Network does not contain the podCIDR', flannelLog, 'E1126 05:00:00.000000       1 main.go:330] Error registering network: failed to acquire lease: subnet "10.244.0.0/16" specified in the flannel net config doesn\'t contain "10.200.1.0/24" PodCIDR of the "node-2" node', 'CNI_CONFIG_INVALID'],
   ['flannel without RBAC', flannelLog, 'E1126 05:00:00.000000       1 main.go:226] Failed to create SubnetManager: error retrieving pod spec for \'kube-flannel/kube-flannel-ds-5lq8v\': pods "kube-flannel-ds-5lq8v" is forbidden: User "system:serviceaccount:kube-flannel:flannel" cannot get resource "pods" in API group "" in the namespace "kube-flannel"', 'CNI_DAEMON_NOT_READY'],
   ['pods time out on the kube-dns service IP', 'log:default/web-6d4cf56db6-5gq7n/web', 'dial tcp: lookup db.shop.svc.cluster.local on 10.96.0.10:53: read udp 10.244.0.9:51234->10.96.0.10:53: i/o timeout', 'SERVICE_PROXY_BROKEN'],
   ['flannel on the VirtualBox NAT interface', flannelLog, 'I1126 05:00:00.000000       1 main.go:531] Using interface with name enp0s3 and address 10.0.2.15', 'POD_NETWORK_UNREACHABLE'],
@@ -83,6 +84,21 @@ const cases: [string, Where, string, CauseCode | 'NONE'][] = [
   ['not enough CPU', 'event:FailedScheduling', '0/3 nodes are available: 3 Insufficient cpu.', 'NOT_A_NETWORK_FAULT'],
   ['control-plane taint', 'event:FailedScheduling', "0/1 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate.", 'NOT_A_NETWORK_FAULT'],
   ['not-ready taint alone names no cause', 'event:FailedScheduling', "0/2 nodes are available: 2 node(s) had taint {node.kubernetes.io/not-ready: }, that the pod didn't tolerate.", 'NONE'],
+  ['a pod\'s TLS handshakes time out', 'log:default/web-6d4cf56db6-5gq7n/web', 'E1129 08:14:02.118274       1 reflector.go:138] pkg/mod/k8s.io/client-go@v0.21.0/tools/cache/reflector.go:167: Failed to watch *v1.ConfigMap: failed to list *v1.ConfigMap: Get "https://10.96.0.1:443/api/v1/configmaps?limit=500": net/http: TLS handshake timeout', 'MTU_MISMATCH'],
+  ['a CNI daemon\'s init container cannot run a host command', 'log:kube-system/cilium-7xk2p/mount-cgroup', 'nsenter: failed to execute mount: No such file or directory', 'CNI_DAEMON_NOT_READY'],
+  ['a CNI agent exits with a fatal log line', 'log:kube-system/kube-router-x8v2m/kube-router', 'F1129 08:14:02.118274       1 kube-router.go:62] Failed to run kube-router: failed to create network services controller: ipset v7.1: Kernel error received: Operation not permitted', 'CNI_DAEMON_NOT_READY'],
+  ['an application\'s own fatal line is not the CNI', 'log:default/web-6d4cf56db6-5gq7n/web', 'time="2026-11-29T08:14:02Z" level=fatal msg="config file /etc/web/config.yaml not found"', 'NONE'],
+  ['CoreDNS crash-looping, seen in the kubelet log', 'kubelet', 'E1129 08:14:02.118274    9505 pod_workers.go:191] Error syncing pod 3f0c2d9e-8b1a-4c6e-9d2f-7a5b4c3e2d1f ("coredns-74ff55c5b-q9vxd_kube-system(3f0c2d9e-8b1a-4c6e-9d2f-7a5b4c3e2d1f)"), skipping: failed to "StartContainer" for "coredns" with CrashLoopBackOff: "back-off 2m40s restarting failed container=coredns pod=coredns-74ff55c5b-q9vxd_kube-system(3f0c2d9e-8b1a-4c6e-9d2f-7a5b4c3e2d1f)"', 'DNS_FORWARDING_LOOP'],
+  ['CoreDNS OOM-killed, seen in the node journal', 'kubelet', 'Nov 29 08:14:02 worker-1 kernel: [189136.073938] coredns invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=999', 'DNS_FORWARDING_LOOP'],
+  ['cilium cannot reach the API service IP (timeout: the service path is what is broken)', 'log:kube-system/cilium-q7lwn/cilium-agent', 'time="2026-11-29T08:14:02Z" level=error msg="Unable to contact k8s api-server" error="Get \\"https://10.96.0.1:443/api/v1/namespaces/kube-system\\": dial tcp 10.96.0.1:443: i/o timeout" ipAddr="https://10.96.0.1:443" subsys=k8s-client', 'SERVICE_PROXY_BROKEN'],
+  ['cilium cannot reach the API server for another reason', 'log:kube-system/cilium-q7lwn/cilium-agent', 'time="2026-11-29T08:14:02Z" level=error msg="Unable to contact k8s api-server" error="Get \\"https://192.168.10.4:6443/api/v1/namespaces/kube-system\\": dial tcp 192.168.10.4:6443: connect: operation not permitted" ipAddr="https://192.168.10.4:6443" subsys=k8s-client', 'CNI_DAEMON_NOT_READY'],
+  ['a hop reports a smaller path MTU', 'kubelet', 'From 192.168.252.252 icmp_seq=1 Frag needed and DF set (mtu = 1406)', 'MTU_MISMATCH'],
+  ['tcpdump shows ICMP need-to-frag', 'kubelet', '08:14:02.118274 IP 10.0.0.1 > 10.0.0.12: ICMP 10.0.0.12 unreachable - need to frag (mtu 1450), length 556', 'MTU_MISMATCH'],
+  ['a don\'t-fragment ping does not fit the interface', 'kubelet', 'ping: local error: message too long, mtu=1450', 'MTU_MISMATCH'],
+  ['the node resolv.conf names systemd-resolved', 'kubelet', 'nameserver 127.0.0.53', 'DNS_FORWARDING_LOOP'],
+  ['a pod resolv.conf names the cluster DNS', 'kubelet', 'nameserver 10.96.0.10', 'NONE'],
+  ['iptables-restore cannot load a kube-proxy target', kubeProxyLog, 'iptables-restore v1.8.4 (nf_tables): Couldn\'t load target `KUBE-MARK-DROP\':No such file or directory', 'SERVICE_PROXY_BROKEN'],
+  ['kube-proxy exits at start-up', kubeProxyLog, 'F1129 08:14:02.118274       1 server.go:495] unable to create proxier: can\'t set sysctl net/ipv4/conf/all/route_localnet to 1: open /proc/sys/net/ipv4/conf/all/route_localnet: read-only file system', 'SERVICE_PROXY_BROKEN'],
   ['kubelet itself not running', 'kubelet', "[kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed with error: Get \"http://localhost:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.", 'NOT_A_NETWORK_FAULT'],
   ['kubelet credentials rejected', 'kubelet', 'E1126 05:00:00.000000   41233 reflector.go:138] k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Node: failed to list *v1.Node: Unauthorized', 'NOT_A_NETWORK_FAULT'],
 ];
@@ -96,10 +112,79 @@ describe('what each error phrase is taken for', () => {
 });
 
 describe('history in the kubelet log', () => {
-  it('"network not ready" lines of a node that is Ready now are not a finding', () => {
-    const snapshot = snapshotWith('kubelet', 'E1126 05:00:00.000000   41233 kubelet.go:2183] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"');
+  const line = 'E1126 05:00:00.000000   41233 kubelet.go:2183] "Container runtime network not ready" networkReady="NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"';
+  const readyAt = (time: string) => {
+    const snapshot = snapshotWith('kubelet', line);
     snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24' })];
-    expect(diagnose(snapshot)).toMatchObject({ containerNetwork: { status: 'OK', step: 'ready' }, findings: [] });
+    snapshot.nodes[0]!.status!.conditions![0]!.lastTransitionTime = new Date(time);
+    return snapshot;
+  };
+
+  it('"network not ready" lines older than the node\'s last Ready transition are history, not a finding', () => {
+    const diagnosis = diagnose(readyAt('2026-11-26T05:01:00Z'));
+    expect(diagnosis).toMatchObject({ containerNetwork: { status: 'OK', step: 'ready' }, findings: [] });
+    expect(diagnosis.history).toEqual([{
+      evidence: { object: 'Node node-1', field: 'kubelet.log', text: line },
+      note: 'older than node-1 becoming Ready at 2026-11-26T05:01:00.000Z',
+    }]);
+    expect(renderText(diagnosis, { color: false })).toContain('History (past failures, not counted in the verdict):');
+  });
+
+  it('the same line newer than the Ready transition counts: NG, waiting-for-cni', () => {
+    const diagnosis = diagnose(readyAt('2026-11-26T04:59:00Z'));
+    expect(diagnosis.containerNetwork).toEqual({ status: 'NG', step: 'waiting-for-cni' });
+    expect(diagnosis.findings[0]?.evidence[0]?.text).toBe(line);
+    expect(diagnosis.history).toEqual([]);
+  });
+});
+
+describe('CoreDNS waiting for a network nobody installed', () => {
+  const listing = () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { ready: 'True' })];
+    snapshot.pods = [
+      makePod('kube-system', 'coredns-74ff55c5b-8xq2w', { node: 'node-1', waiting: 'ContainerCreating' }),
+      makePod('kube-system', 'kube-proxy-4kq7z', { node: 'node-1', phase: 'Running' }),
+      makePod('default', 'web-6d4cf56db6-5gq7n', { node: 'node-1', waiting: 'ContainerCreating' }),
+    ];
+    return snapshot;
+  };
+
+  it('points at the missing add-on when no CNI agent runs anywhere', () => {
+    expect(diagnose(listing()).findings[0]).toMatchObject({ code: 'CNI_NOT_INSTALLED', confidence: 0.45 });
+  });
+
+  it('says nothing of the kind when a CNI agent is there', () => {
+    const snapshot = listing();
+    snapshot.pods.push(makePod('kube-flannel', 'kube-flannel-ds-5lq8v', { node: 'node-1', phase: 'Running' }));
+    expect(diagnose(snapshot).findings.map((f) => f.code)).not.toContain('CNI_NOT_INSTALLED');
+  });
+
+});
+
+describe('a CNI daemon that cannot reach the API server', () => {
+  const flannelLine = (error: string) => `E1129 08:14:02.118274       1 reflector.go:138] github.com/flannel-io/flannel/pkg/subnet/kube/kube.go:470: Failed to watch *v1.Node: failed to list *v1.Node: Get "https://10.96.0.1:443/api/v1/nodes?limit=500": dial tcp 10.96.0.1:443: ${error}`;
+
+  it('is both a daemon that cannot work and a rejected path when the API service IP answers "no route to host"', () => {
+    const diagnosis = diagnose(snapshotWith(flannelLog, flannelLine('connect: no route to host')));
+    expect(diagnosis.findings.slice(0, 2).map((f) => f.code)).toEqual(['POD_NETWORK_UNREACHABLE', 'CNI_DAEMON_NOT_READY']);
+    expect(diagnosis.undecided?.between).toEqual(['POD_NETWORK_UNREACHABLE', 'CNI_DAEMON_NOT_READY']);
+  });
+
+  it('is first of all a service path that times out when the API service IP does not answer', () => {
+    const diagnosis = diagnose(snapshotWith(flannelLog, flannelLine('i/o timeout')));
+    expect(diagnosis.findings.map((f) => f.code)).toEqual(['SERVICE_PROXY_BROKEN', 'CNI_DAEMON_NOT_READY']);
+    expect(diagnosis.undecided).toBeUndefined();
+  });
+
+  it('leaves a TLS handshake timeout to the MTU reading: the connection was made', () => {
+    const line = 'E1129 08:14:02.118274       1 reflector.go:138] github.com/flannel-io/flannel/pkg/subnet/kube/kube.go:470: Failed to watch *v1.Node: failed to list *v1.Node: Get "https://10.96.0.1:443/api/v1/nodes?limit=500": net/http: TLS handshake timeout';
+    expect(diagnose(snapshotWith(flannelLog, line)).findings.map((f) => f.code)).toEqual(['MTU_MISMATCH']);
+  });
+
+  it('says nothing of a daemon for an application\'s own API errors', () => {
+    const diagnosis = diagnose(snapshotWith('log:default/web-6d4cf56db6-5gq7n/web', flannelLine('i/o timeout')));
+    expect(diagnosis.findings.map((f) => f.code)).not.toContain('CNI_DAEMON_NOT_READY');
   });
 });
 

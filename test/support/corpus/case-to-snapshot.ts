@@ -1,8 +1,8 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { emptySnapshot, podLogKey, type ClusterSnapshot, type NodeFacts } from '../../../shared/snapshot/types.js';
-import { guessDaemonPod, namespaceFor, parseCondition, parseEventText, parseNodeTable, parsePodStatusLine, placeLogLine } from './corpus-text-shapes.js';
-import type { ConditionState } from './corpus-text-shapes.js';
-import { makeEvent, makeNode, makePod, type EventTarget } from './snapshot-builders.js';
+import { guessDaemonPod, namespaceFor, outputLines, parseCondition, parseEventText, parseNodeTable, parsePodStatusLine, placeLogLine } from './text-shapes.js';
+import type { ConditionState } from './text-shapes.js';
+import { makeEvent, makeNode, makePod, type EventTarget } from '../snapshot-builders.js';
 
 /**
  * Turns a corpus case's evidence into the snapshot a cluster in that state would
@@ -32,7 +32,8 @@ export function corpusCaseToSnapshot(input: CorpusCaseInput): ClusterSnapshot {
   const conditions = input.evidence.node_conditions ?? [];
   const events = input.evidence.events ?? [];
   const podStatus = input.evidence.pod_status ?? [];
-  const logs = input.evidence.logs ?? [];
+  // A pasted transcript is read as the lines its tools printed, each placed by its own shape.
+  const logs = (input.evidence.logs ?? []).flatMap(outputLines);
   const snapshot = emptySnapshot();
   const pods = new Map<string, V1Pod>();
   const addPod = (pod: V1Pod): V1Pod => {
@@ -86,7 +87,7 @@ export function corpusCaseToSnapshot(input: CorpusCaseInput): ClusterSnapshot {
 
   // Logs, placed by shape.
   const facts: NodeFacts = {};
-  const appendFact = (key: 'kubeletLog' | 'runtimeLog' | 'sysctl' | 'ipAddr', line: string) => { facts[key] = `${facts[key] ?? ''}${line}\n`; };
+  const appendFact = (key: 'kubeletLog' | 'runtimeLog' | 'sysctl' | 'ipAddr' | 'iptablesSave', line: string) => { facts[key] = `${facts[key] ?? ''}${line}\n`; };
   const appendPodLog = (namespace: string, pod: string, container: string, line: string) => {
     const key = podLogKey(namespace, pod, container);
     snapshot.podLogs[key] = `${snapshot.podLogs[key] ?? ''}${line}\n`;
@@ -94,7 +95,8 @@ export function corpusCaseToSnapshot(input: CorpusCaseInput): ClusterSnapshot {
   for (const line of logs) {
     const place = placeLogLine(line);
     const daemon = place === 'daemon' ? guessDaemonPod(input.cni ?? null, line) : undefined;
-    if (place === 'sysctl' || place === 'ipAddr') appendFact(place, line);
+    if (place === 'flannelSubnetEnv') facts.flannelSubnetEnv = `${facts.flannelSubnetEnv ?? ''}${line.trim()}\n`;
+    else if (place === 'sysctl' || place === 'ipAddr' || place === 'iptablesSave') appendFact(place, line);
     else if (place === 'runtime') appendFact('runtimeLog', line);
     else if (place === 'kubelet' || (place === 'daemon' && !daemon)) appendFact('kubeletLog', line);
     else if (place === 'event') {
