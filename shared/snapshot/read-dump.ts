@@ -141,10 +141,12 @@ function namedItems(list: unknown, file: string, kind: string, unreadable: Unrea
   let nameless = 0;
   for (const item of items) {
     const metadata = isRecord(item) ? item.metadata : undefined;
-    if (isRecord(metadata) && typeof metadata.name === 'string' && metadata.name !== '') named.push(item);
+    // Nodes and pods are looked up by name; an event or a config map without one still says something.
+    const needsName = kind === 'node' || kind === 'pod';
+    if (isRecord(item) && (!needsName || (isRecord(metadata) && typeof metadata.name === 'string' && metadata.name !== ''))) named.push(item);
     else nameless++;
   }
-  if (nameless > 0) unreadable.push({ what: `${nameless} ${kind} object(s) in ${file}`, reason: 'not an object with metadata.name; left out of the diagnosis', kind: 'data' });
+  if (nameless > 0) unreadable.push({ what: `${nameless} ${kind} object(s) in ${file}`, reason: `not an object${kind === 'node' || kind === 'pod' ? ' with metadata.name' : ''}; left out of the diagnosis`, kind: 'data' });
   return named;
 }
 
