@@ -99,6 +99,7 @@ const cases: [string, Where, string, CauseCode | 'NONE'][] = [
   ['a pod resolv.conf names the cluster DNS', 'kubelet', 'nameserver 10.96.0.10', 'NONE'],
   ['iptables-restore cannot load a kube-proxy target', kubeProxyLog, 'iptables-restore v1.8.4 (nf_tables): Couldn\'t load target `KUBE-MARK-DROP\':No such file or directory', 'SERVICE_PROXY_BROKEN'],
   ['kube-proxy exits at start-up', kubeProxyLog, 'F1129 08:14:02.118274       1 server.go:495] unable to create proxier: can\'t set sysctl net/ipv4/conf/all/route_localnet to 1: open /proc/sys/net/ipv4/conf/all/route_localnet: read-only file system', 'SERVICE_PROXY_BROKEN'],
+  ['CoreDNS cannot list endpoints through the API service IP', corednsLog, '[ERROR] plugin/kubernetes: pkg/mod/k8s.io/client-go@v0.27.4/tools/cache/reflector.go:231: Failed to watch *v1.EndpointSlice: failed to list *v1.EndpointSlice: Get "https://10.96.0.1:443/apis/discovery.k8s.io/v1/endpointslices?limit=500&resourceVersion=0": dial tcp 10.96.0.1:443: i/o timeout', 'SERVICE_PROXY_BROKEN'],
   ['kubelet itself not running', 'kubelet', "[kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed with error: Get \"http://localhost:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.", 'NOT_A_NETWORK_FAULT'],
   ['kubelet credentials rejected', 'kubelet', 'E1126 05:00:00.000000   41233 reflector.go:138] k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Node: failed to list *v1.Node: Unauthorized', 'NOT_A_NETWORK_FAULT'],
 ];
