@@ -7,7 +7,6 @@ import type { ClusterSnapshot, Unreadable } from './types.js';
 // What was read but cannot be trusted: states that are unknown or contradict themselves. Recorded where
 // the snapshot is read (dump or live API) as unreadable data, so no verdict rests on them silently.
 
-const readyStatuses = new Set(['True', 'False', 'Unknown']);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function validCidr(text: unknown): boolean {
@@ -25,17 +24,8 @@ export function findDataProblems(snapshot: ClusterSnapshot): Unreadable[] {
     if (!isRecord(node)) continue;
     const name = isRecord(node.metadata) && typeof node.metadata.name === 'string' ? node.metadata.name : '?';
     const what = `node ${name}`;
-    const status = node.status;
-    const conditions = isRecord(status) ? status.conditions : undefined;
-    if (!Array.isArray(conditions)) {
-      add(what, 'no status conditions: whether it is Ready is unknown');
-    } else {
-      const ready = conditions.filter((c) => isRecord(c) && c.type === 'Ready') as Record<string, unknown>[];
-      const statuses = [...new Set(ready.map((c) => c.status))];
-      if (ready.length === 0) add(what, 'no Ready condition: whether it is Ready is unknown');
-      else if (statuses.length > 1) add(what, `contradicting Ready conditions (${statuses.map(String).join(', ')})`);
-      else if (!readyStatuses.has(statuses[0] as string)) add(what, `Ready is ${JSON.stringify(statuses[0] ?? null)}, not True, False or Unknown`);
-    }
+    // Node conditions (missing, unknown or contradicting Ready) are judged by the diagnosis itself
+    // (shared/diagnose: no false all-clear); here only values that cannot be read at all.
     const spec = node.spec;
     if (isRecord(spec)) {
       if (spec.podCIDR !== undefined && spec.podCIDR !== '' && !validCidr(spec.podCIDR)) add(what, `podCIDR ${JSON.stringify(spec.podCIDR)} is not a CIDR`);

@@ -71,11 +71,12 @@ describeLab('kubectl nsenter in the lab (scenario ready)', () => {
     const typed = 'tty; stty size; readlink /proc/self/ns/net; echo answer-$((6*7)); exit 5\n';
     const result = spawnSync('script', ['-q', '-e', '-c', line, '/dev/null'], { env, input: typed, encoding: 'utf8', timeout: 60_000 });
     // What a user sees, without depending on byte-exact prompts: each answer ends a line of the terminal
-    // (a prompt, an echoed control character or line editing may come before it). script(1) turns the
-    // end of its piped input into an EOF character; when that arrives before kubectl switched the local
-    // terminal to raw mode it can arrive as a NUL, which the remote terminal echoes as "^@" (the harness,
-    // not the plugin:
-    // test/e2e/ssh/node-shell.test.ts checks that our PTY path over a real sshd adds no NUL).
+    // (a prompt, an echoed control character or line editing may come before it). Seen in the lab:
+    // "exit 5\r\r\n^@# /dev/pts/1". script(1) ends its piped input with an EOF character; typed while the
+    // local terminal is still in cooked mode (kubectl has not switched it to raw yet), the line discipline
+    // keeps it as a NUL marker that becomes a real NUL byte at the switch, and the remote terminal echoes
+    // it as "^@". The harness types it, not the plugin: test/e2e/ssh/node-shell.test.ts checks that our
+    // PTY path over a real sshd adds no NUL.
     const lines = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).map((line) => line.replace(/[\x00-\x1f\x7f]/g, '').trimEnd());
     const endsALine = (pattern: RegExp) => expect(lines.some((line) => pattern.test(line))).toBe(true);
     expect(podNetns).toMatch(/^net:\[\d+\]$/);

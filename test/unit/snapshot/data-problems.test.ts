@@ -16,10 +16,6 @@ describe('findDataProblems', () => {
   });
 
   it.each([
-    ['no conditions', (n: Record<string, any>) => { delete n.status.conditions; }, /no status conditions/],
-    ['no Ready condition', (n: Record<string, any>) => { n.status.conditions = [{ type: 'MemoryPressure', status: 'False' }]; }, /no Ready condition/],
-    ['Ready "Maybe"', (n: Record<string, any>) => { n.status.conditions = [{ type: 'Ready', status: 'Maybe' }]; }, /Ready is "Maybe"/],
-    ['contradicting Ready', (n: Record<string, any>) => { n.status.conditions = [{ type: 'Ready', status: 'True' }, { type: 'Ready', status: 'False' }]; }, /contradicting Ready conditions \(True, False\)/],
     ['garbage podCIDR', (n: Record<string, any>) => { n.spec.podCIDR = 'banana'; }, /podCIDR "banana" is not a CIDR/],
     ['podCIDRs not a list', (n: Record<string, any>) => { n.spec.podCIDRs = '10.0.0.0/8'; }, /podCIDRs .* is not a list of CIDRs/],
   ])('%s', (_name, edit, says) => {
