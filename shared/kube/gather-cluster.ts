@@ -25,8 +25,10 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   const { pageSize = 500, logTailLines = 100, podsWorthLogs = () => [], onStep = () => {} } = options;
   const snapshot = emptySnapshot();
 
+  // One failed read ends the gathering: the others stop at their next page instead of running on.
+  const stopAll = new AbortController();
   const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
-    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim });
+    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim, signal: stopAll.signal });
 
   /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note in `into`. */
   const tolerantInto = async <T>(into: Unreadable[], what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
@@ -50,7 +52,10 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   onStep('listing nodes, pods, warning events, daemonsets and config maps');
   const notes: Unreadable[][] = [];
   const inOrder = <T>(index: number, what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> =>
-    tolerantInto((notes[index] = []), what, read, fallback, notFoundIsFine);
+    tolerantInto((notes[index] = []), what, read, fallback, notFoundIsFine).catch((error: unknown) => {
+      stopAll.abort(error);
+      throw error;
+    });
   const [nodes, pods, events, daemonSets, ...configMaps] = await Promise.all([
     inOrder(0, 'nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []),
     inOrder(1, 'pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []),

@@ -15,13 +15,15 @@ export const maxListItems = 2_000_000;
  * returns more than maxListItems objects. `each` may slim items as they arrive.
  */
 export async function listAll<T = V1Pod>(kube: KubeSession, action: ApiAction, apiPath: string,
-  options: { pageSize?: number; query?: Query; each?: (item: T) => T } = {}): Promise<T[]> {
-  const { pageSize = 500, query = {}, each = (item: T) => item } = options;
+  options: { pageSize?: number; query?: Query; each?: (item: T) => T; signal?: AbortSignal } = {}): Promise<T[]> {
+  const { pageSize = 500, query = {}, each = (item: T) => item, signal } = options;
   const items: T[] = [];
   const seenTokens = new Set<string>();
   let next: string | undefined;
   let pages = 0;
   do {
+    // A sibling read failed: the run is over, stop asking for more pages.
+    signal?.throwIfAborted();
     const page = await kube.getJson(action, apiPath, listShape<T>(action.resource), { ...query, limit: pageSize, continue: next });
     for (const item of page.items) items.push(each(item));
     next = page.metadata?.continue || undefined;
