@@ -1,19 +1,26 @@
 #!/usr/bin/env node
-// netcheck at scale: against the lab's apiserver loaded with 1,000 API-only nodes
-// and 30,000 pods (and a few thousand events), the wall time and peak memory of
-// `kubectl netcheck -o json` next to `kubectl get pods -A -o json` in the same run.
-// Goal: <= 1.5x kubectl's time, <= 300 MiB. Needs root (the lab) and `npm run build`.
-// Beside them, the raw list: one unpaged GET /api/v1/pods with the same credentials, and netcheck's ratio to it.
-// First, without the lab: a generated dump of 200,000 pods all on one node, read and diagnosed
-// (`--dump`): goal < 10 s and < 1 GiB. `--dump-only` stops after that part.
-//   node scripts/bench-netcheck.mjs [--runs 3] [--keep-scale] [--dump-only] [--dump-pods 200000]
+// netcheck at scale, two parts:
+// - dump: a generated 200,000-pod dump (cluster-info dump layout, every pod on one node)
+//   read and diagnosed by `kubectl netcheck --dump DIR -o json`. Goal: < 10 s, < 1 GiB.
+// - live: the lab's apiserver loaded with 1,000 API-only nodes and 30,000 pods (and a few
+//   thousand events): `kubectl netcheck -o json` next to ONE unpaged raw list of all pods
+//   with the same credentials (curl, output discarded), and kubectl get pods -A -o json.
+//   Goal: netcheck <= 1.5x the raw list, <= 300 MiB. Needs root (the lab) and `npm run build`.
+//   node scripts/bench-netcheck.mjs [--runs 3] [--only dump|live] [--dump-only] [--dump-pods 200000] [--keep-scale] [--bin DIR] [--dump-dir DIR]
+//     [--compare-bin DIR]   also time the build in DIR (e.g. the previous release) in the same run
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ensureBigDump } from './bench-dump.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const runs = Number(process.argv.includes('--runs') ? process.argv[process.argv.indexOf('--runs') + 1] : 3);
+const flag = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const runs = Number(flag('--runs', 3));
+const only = flag('--only', process.argv.includes('--dump-only') ? 'dump' : undefined);
+const binDir = path.resolve(flag('--bin', path.join(root, 'dist', 'bin')));
+const compareBin = flag('--compare-bin', undefined);
 const lab = (...args) => execFileSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 /** Runs a command with stdout discarded; wall time, and peak RSS of the process tree sampled from /proc. */
@@ -56,77 +63,92 @@ function descendants(pid) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summarize = (rs) => ({ seconds: median(rs.map((r) => r.seconds)), peakMiB: Math.max(...rs.map((r) => r.peakMiB)) });
+const row = (label, r) => console.log(`${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(6)} s   peak ${r.peakMiB.toFixed(0).padStart(5)} MiB`);
 
-/** A cluster-info dump of `count` running pods, every one on node-1 (the case that was quadratic). */
-function writeOneNodeDump(dir, count) {
-  fs.mkdirSync(path.join(dir, 'default'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'nodes.json'), JSON.stringify({ kind: 'NodeList', apiVersion: 'v1', items: [{
-    metadata: { name: 'node-1' }, spec: { podCIDR: '10.244.0.0/16' },
-    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }], addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] },
-  }] }));
-  const fd = fs.openSync(path.join(dir, 'default', 'pods.json'), 'w');
-  fs.writeSync(fd, '{"kind":"PodList","apiVersion":"v1","items":[');
-  for (let i = 0; i < count; i++) {
-    fs.writeSync(fd, `${i ? ',' : ''}${JSON.stringify({
-      metadata: { name: `web-${i}`, namespace: 'default', uid: `uid-${i}`, labels: { app: 'web' } },
-      spec: { nodeName: 'node-1', containers: [{ name: 'web', image: 'nginx' }] },
-      status: { phase: 'Running', podIP: `10.244.${(i >> 8) & 255}.${i & 255}`, conditions: [{ type: 'Ready', status: 'True' }],
-        containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: { running: { startedAt: '2026-11-29T00:00:00Z' } }, containerID: `containerd://${String(i).padStart(64, '0')}` }] },
-    })}`);
-  }
-  fs.writeSync(fd, ']}');
-  fs.closeSync(fd);
-  fs.writeFileSync(path.join(dir, 'default', 'events.json'), '{"kind":"EventList","apiVersion":"v1","items":[]}');
-}
-
-{
-  const pods = Number(process.argv.includes('--dump-pods') ? process.argv[process.argv.indexOf('--dump-pods') + 1] : 200_000);
-  const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'netcheck-bench-dump-'));
-  try {
-    writeOneNodeDump(dir, pods);
-    const binEnv = { ...process.env, PATH: `${path.join(root, 'dist', 'bin')}:${process.env.PATH}` };
-    const dumpRuns = [];
-    for (let i = 0; i < runs; i++) dumpRuns.push(await measure(path.join(root, 'dist', 'bin', 'kubectl-netcheck'), ['--dump', dir, '-o', 'json'], binEnv));
-    const seconds = median(dumpRuns.map((r) => r.seconds));
-    const peak = Math.max(...dumpRuns.map((r) => r.peakMiB));
-    console.log(`dump of ${pods} pods on one node: read + diagnosed in ${seconds.toFixed(2)} s, peak ${peak.toFixed(0)} MiB ` +
-      `(goal < 10 s: ${seconds < 10 ? 'met' : 'not met'}; < 1 GiB: ${peak < 1024 ? 'met' : 'not met'})`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  if (process.argv.includes('--dump-only')) process.exit(0);
-}
-
-// Brings the lab up when it is not (the scenario does not matter: only the API is measured).
-if (spawnSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), 'status']).status !== 0) lab('up');
-
-const env = { ...process.env, PATH: `${path.join(root, 'dist', 'bin')}:${process.env.PATH}` };
+const env = { ...process.env, PATH: `${binDir}:${process.env.PATH}` };
 delete env.NODE_EXTRA_CA_CERTS;
-for (const line of lab('env').trim().split('\n')) {
-  const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
-  if (m) env[m[1]] = m[2].replace(/^'(.*)'$/, '$1');
-}
-if (execFileSync('kubectl', ['get', 'nodes', '-l', 'netcheck-lab/scale=true', '--no-headers', '-o', 'name'], { env, encoding: 'utf8' }).trim() === '') {
-  console.error('loading the lab with 1,000 nodes and 30,000 pods (lab.sh scale)...');
-  lab('scale');
-}
-const counts = ['nodes', 'pods', 'events'].map((kind) =>
-  `${execFileSync('kubectl', ['get', kind, '-A', '--no-headers', '-o', 'name'], { env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').length} ${kind}`);
-console.log(`cluster: ${counts.join(', ')}; ${runs} runs each, medians`);
 
-const results = { netcheck: [], kubectl: [], rawList: [] };
-for (let i = 0; i < runs; i++) {
-  results.kubectl.push(await measure('kubectl', ['get', 'pods', '-A', '-o', 'json'], env));
-  // One unpaged list of all pods with the same credentials: the floor any reader of the pods has.
-  results.rawList.push(await measure('kubectl', ['get', '--raw', '/api/v1/pods'], env));
-  results.netcheck.push(await measure('kubectl', ['netcheck', '-o', 'json'], env));
+if (only !== 'live') {
+  const dumpDir = path.resolve(flag('--dump-dir', path.join(os.tmpdir(), 'netcheck-bench-dump-200k')));
+  console.error(`writing (or reusing) the 200,000-pod dump in ${dumpDir} ...`);
+  const layout = JSON.parse(ensureBigDump(dumpDir, { pods: Number(flag('--dump-pods', 200_000)) }));
+  const results = [];
+  const compared = [];
+  for (let i = 0; i < runs; i++) {
+    results.push(await measure('kubectl', ['netcheck', '--dump', dumpDir, '-o', 'json'], env));
+    if (compareBin) compared.push(await measureOther(['--dump', dumpDir, '-o', 'json']));
+  }
+  const r = summarize(results);
+  console.log(`dump: ${layout.pods} pods on one node (${Math.round(layout.pods * layout.bigNamespaceShare)} in one list), ${runs} runs, median time, max peak`);
+  row('kubectl netcheck --dump DIR -o json', r);
+  if (compareBin) row(`  the same with ${compareBin}`, summarize(compared));
+  console.log(`goals: < 10 s ${r.seconds < 10 ? 'met' : 'NOT met'}; < 1 GiB ${r.peakMiB < 1024 ? 'met' : 'NOT met'}`);
 }
-const summary = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, { seconds: median(rs.map((r) => r.seconds)), peakMiB: Math.max(...rs.map((r) => r.peakMiB)) }]));
-const ratio = summary.netcheck.seconds / summary.kubectl.seconds;
-console.log(`kubectl get pods -A -o json   ${summary.kubectl.seconds.toFixed(2)} s   peak ${summary.kubectl.peakMiB.toFixed(0)} MiB`);
-console.log(`kubectl get --raw /api/v1/pods ${summary.rawList.seconds.toFixed(2)} s   peak ${summary.rawList.peakMiB.toFixed(0)} MiB   (one unpaged raw list)`);
-console.log(`kubectl netcheck -o json      ${summary.netcheck.seconds.toFixed(2)} s   peak ${summary.netcheck.peakMiB.toFixed(0)} MiB`);
-const rawRatio = summary.netcheck.seconds / summary.rawList.seconds;
-console.log(`netcheck / raw list ${rawRatio.toFixed(2)}x (goal <= 1.5: ${rawRatio <= 1.5 ? 'met' : 'not met'})`);
-console.log(`time ratio ${ratio.toFixed(2)} (goal <= 1.5: ${ratio <= 1.5 ? 'met' : 'not met'}); memory goal <= 300 MiB: ${summary.netcheck.peakMiB <= 300 ? 'met' : 'not met'}`);
-if (!process.argv.includes('--keep-scale')) lab('scale', '--remove');
+if (only !== 'dump') await benchLive();
+
+/** The other build, started directly (not through kubectl's plugin lookup, which would find ours first). */
+function measureOther(args) {
+  return measure(path.join(path.resolve(compareBin), 'kubectl-netcheck'), args, env);
+}
+
+/** The lab loaded by `lab.sh scale`: netcheck next to one raw list of all pods. */
+async function benchLive() {
+  // Brings the lab up when it is not (the scenario does not matter: only the API is measured).
+  if (spawnSync('bash', [path.join(root, 'scripts', 'lab', 'lab.sh'), 'status']).status !== 0) lab('up');
+  for (const line of lab('env').trim().split('\n')) {
+    const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
+    if (m) env[m[1]] = m[2].replace(/^'(.*)'$/, '$1');
+  }
+  if (execFileSync('kubectl', ['get', 'nodes', '-l', 'netcheck-lab/scale=true', '--no-headers', '-o', 'name'], { env, encoding: 'utf8' }).trim() === '') {
+    console.error('loading the lab with 1,000 nodes and 30,000 pods (lab.sh scale)...');
+    lab('scale');
+  }
+  const counts = ['nodes', 'pods', 'events'].map((kind) =>
+    `${execFileSync('kubectl', ['get', kind, '-A', '--no-headers', '-o', 'name'], { env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').length} ${kind}`);
+  console.log(`cluster: ${counts.join(', ')}; ${runs} runs each, median time, max peak`);
+
+  const credentials = curlCredentials(env);
+  try {
+    const results = { raw: [], rawCache: [], netcheck: [], kubectl: [], compared: [] };
+    for (let i = 0; i < runs; i++) {
+      results.raw.push(await measure('curl', [...credentials.args, `${credentials.server}/api/v1/pods`], env));
+      results.rawCache.push(await measure('curl', [...credentials.args, `${credentials.server}/api/v1/pods?resourceVersion=0`], env));
+      results.netcheck.push(await measure('kubectl', ['netcheck', '-o', 'json'], env));
+      if (compareBin) results.compared.push(await measureOther(['-o', 'json']));
+      results.kubectl.push(await measure('kubectl', ['get', 'pods', '-A', '-o', 'json'], env));
+    }
+    const s = Object.fromEntries(Object.entries(results).filter(([, rs]) => rs.length > 0).map(([k, rs]) => [k, summarize(rs)]));
+    row('raw list: curl GET /api/v1/pods (unpaged)', s.raw);
+    row('raw list from the watch cache (RV=0)', s.rawCache);
+    row('kubectl get pods -A -o json', s.kubectl);
+    row('kubectl netcheck -o json', s.netcheck);
+    if (compareBin) row(`  the same with ${compareBin}`, s.compared);
+    const ratio = s.netcheck.seconds / s.raw.seconds;
+    console.log(`netcheck / raw list: ${ratio.toFixed(2)} (goal <= 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'}); ` +
+      `netcheck / kubectl get: ${(s.netcheck.seconds / s.kubectl.seconds).toFixed(2)}; memory goal <= 300 MiB: ${s.netcheck.peakMiB <= 300 ? 'met' : 'NOT met'}`);
+  } finally {
+    fs.rmSync(credentials.dir, { recursive: true, force: true });
+    if (!process.argv.includes('--keep-scale')) lab('scale', '--remove');
+  }
+}
+
+/** curl arguments with the current context's CA, client certificate and key (or token), in a private temp folder. */
+function curlCredentials(env) {
+  const config = JSON.parse(execFileSync('kubectl', ['config', 'view', '--raw', '--minify', '-o', 'json'], { env, encoding: 'utf8' }));
+  const cluster = config.clusters[0].cluster;
+  const user = config.users[0]?.user ?? {};
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcheck-bench-'));
+  const file = (name, data, pathField) => {
+    if (pathField) return pathField;
+    const target = path.join(dir, name);
+    fs.writeFileSync(target, Buffer.from(data, 'base64'), { mode: 0o600 });
+    return target;
+  };
+  const args = ['-sS', '--fail', '-o', '/dev/null', '-H', 'Accept: application/json'];
+  if (cluster['certificate-authority-data'] || cluster['certificate-authority']) args.push('--cacert', file('ca.crt', cluster['certificate-authority-data'], cluster['certificate-authority']));
+  if (user['client-certificate-data'] || user['client-certificate']) args.push('--cert', file('client.crt', user['client-certificate-data'], user['client-certificate']));
+  if (user['client-key-data'] || user['client-key']) args.push('--key', file('client.key', user['client-key-data'], user['client-key']));
+  if (user.token) args.push('-H', `Authorization: Bearer ${user.token}`);
+  return { server: cluster.server.replace(/\/$/, ''), args, dir };
+}

@@ -73,7 +73,7 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
     const { readDump } = await import('../../shared/snapshot/read-dump.js');
     const { ClusterView } = await import('../../shared/diagnose/cluster-view.js');
     // A bundle without the cluster's objects still has the node's rules: fall back to the default CIDR.
-    clusterCidr = await readDump(args.dump).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
+    clusterCidr = await readDump(args.dump, { slim: true }).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
   } else {
     const { connectKube } = await import('../../shared/kube/kube-client.js');
     const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
@@ -93,7 +93,7 @@ export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<numbe
       pods: controllerManagers?.items ?? [],
       nodePodCidr: nodeObject.spec?.podCIDR,
     });
-    const pool = openNodeShells(args, io);
+    const pool = await openNodeShells(args, io, kube);
     try {
       text = await (await pool.shell(nodeObject)).run(['iptables-save'], { sudo: true });
     } finally {

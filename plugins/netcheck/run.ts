@@ -16,18 +16,18 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
   if (args.dump) {
     const { readDump } = await import('../../shared/snapshot/read-dump.js');
     progress.step(`reading ${args.dump}`);
-    return readDump(args.dump);
+    return readDump(args.dump, { slim: true });
   }
   const { connectKube } = await import('../../shared/kube/kube-client.js');
   const { gatherClusterSnapshot } = await import('../../shared/kube/gather-cluster.js');
   const kube = await connectKube(args, io.env);
   const { podsWorthLogs } = await import('./pods-worth-logs.js');
   const snapshot = await gatherClusterSnapshot(kube, { onStep: (t) => progress.step(t), podsWorthLogs });
-  if (args.ssh) {
+  if (args.ssh || args.via !== undefined) {
     const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
     const { gatherAllNodeFacts } = await import('../../shared/nodes/gather-node-facts.js');
-    progress.step(`reading facts on ${snapshot.nodes.length} node(s) over SSH`);
-    const pool = openNodeShells(args, io);
+    const pool = await openNodeShells(args, io, kube);
+    progress.step(`reading facts on ${snapshot.nodes.length} node(s) ${pool.via === 'pod' ? 'through helper pods' : 'over SSH'}`);
     try {
       const { nodeFacts, unreadable } = await gatherAllNodeFacts(snapshot.nodes, pool);
       snapshot.nodeFacts = nodeFacts;
@@ -54,6 +54,10 @@ function exitCodeOf(diagnosis: Diagnosis): number {
 }
 
 export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
+  if (args.helpers) {
+    const { runHelpers } = await import('./helpers.js');
+    return runHelpers(args, io);
+  }
   if (args.iptablesNode) {
     const { runIptablesView } = await import('./iptables-view.js');
     return runIptablesView(args, io);

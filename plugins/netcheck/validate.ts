@@ -1,6 +1,7 @@
 import { UsageError } from '../../shared/cli/errors.js';
 import { checkConflict, checkDuration, checkNotEmpty, checkRequires, checkSingle } from '../../shared/cli/validate.js';
 import { validateKubeFlags } from '../../shared/kube/kube-options.js';
+import { nodeAccessFromArgs } from '../../shared/nodes/node-access.js';
 import { sshOptionsFromArgs } from '../../shared/ssh/ssh-options.js';
 import type { NetcheckArgs } from './command.js';
 
@@ -29,10 +30,13 @@ export function validateNetcheckArgs(args: NetcheckArgs, env: NodeJS.ProcessEnv)
   checkRequires('--service', given.service, 'iptables NODE', given.iptables);
   if (given.service && !serviceRef.test(args.service!)) throw new UsageError(`--service must be NAMESPACE/NAME, got "${args.service}"`, 'for example --service kube-system/kube-dns');
   checkConflict('--dump', given.dump, '--ssh', given.ssh, '--dump reads a folder');
+  checkConflict('--dump', given.dump, '--via', args.via !== undefined, '--dump reads a folder');
+  checkRequires('--delete', args.delete === true, 'helpers', args.helpers === true);
   checkConflict('--dump', given.dump, '--wait', given.wait, '--dump reads a folder');
   checkConflict('--wait', given.wait, '--save-bundle', given.saveBundle, 'save a bundle after the network is ready, in a second run');
   checkRequires('--timeout', given.timeout, '--wait', given.wait);
   checkRequires('--force', args.force === true, '--save-bundle', given.saveBundle);
   checkDuration('--timeout', args.timeout);
   sshOptionsFromArgs(args, env);
+  nodeAccessFromArgs(args, env);
 }

@@ -1,9 +1,10 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
+import { addNodeAccessOptions, type NodeAccessArgs } from '../../shared/nodes/node-access.js';
 import { validateNsenterArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
-export interface NsenterArgs extends CommonArgs, SshArgs {
+export interface NsenterArgs extends CommonArgs, SshArgs, NodeAccessArgs {
   pod: string;
   container?: string;
   ns: string;
@@ -19,8 +20,8 @@ const usage = 'kubectl nsenter POD [-n NS] [-c CONTAINER] [--ns net,mnt,pid,uts,
 
 /** The flags, defined once: parsing and shell completion both read them. */
 export function nsenterParser(argv: string[]) {
-  return addSshOptions(newParser('nsenter', argv))
-    .usage(`$0: run a command in a pod's namespaces on its node, over SSH\n\nUsage:\n  ${usage}`)
+  return addNodeAccessOptions(addSshOptions(newParser('nsenter', argv)))
+    .usage(`$0: run a command in a pod's namespaces on its node, over SSH or a helper pod\n\nUsage:\n  ${usage}`)
     .command('$0 <pod>', 'Run CMD (after --) in the pod\'s namespaces', (y) => y.positional('pod', { type: 'string', describe: 'Pod name' }))
     .option('container', { alias: 'c', type: 'string', describe: 'Container whose process to enter (default: the first)' })
     .option('ns', { type: 'string', default: 'net', describe: 'Namespaces to enter, comma separated: net,mnt,pid,uts,ipc' })

@@ -2,13 +2,13 @@ import type { Io } from '../../shared/cli/io.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
 import { renderInterfaceMap } from '../../shared/net/interface-map.js';
 import { openNodeShells } from '../../shared/nodes/open-shells.js';
-import { findContainerPid, pidLookupPlan } from '../../shared/pods/container-pid.js';
-import { readPodInterfaceMap } from '../../shared/pods/pod-interfaces.js';
+import { noLiveProcessError, noPidMarker, withPidLookup } from '../../shared/pods/container-pid.js';
+import { readPodNetwork } from '../../shared/pods/pod-interfaces.js';
 import { readPodAndNode } from '../../shared/pods/read-objects.js';
 import { nodeRuntime } from '../../shared/runtime/container-ref.js';
 import { nsenterArgv } from '../../shared/runtime/nsenter-argv.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
-import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
+import { lookedUpPid, quoteArgv, quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import { escapeControl } from '../../shared/cli/safe-text.js';
 import { writeOutput } from '../../shared/cli/output.js';
 import { signalExitCode } from '../../shared/ssh/exit-status.js';
@@ -22,41 +22,39 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
   const picked = pickContainer(pod, args.container);
   if (picked.note) io.err.write(`note: ${escapeControl(picked.note)}\n`);
   const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;
-  const pool = openNodeShells(args, io);
+  const pool = await openNodeShells(args, io, kube);
   try {
+    // One round trip: the node finds the container's PID itself, then runs the command in its namespaces.
+    const remote = withPidLookup(picked, runtime, `exec ${quoteArgv(nsenterArgv(lookedUpPid, namespaces, args.command.length > 0 ? args.command : ['true']))}`, args.verbose > 0);
     if (args.dryRun) {
-      const target = pool.targetFor(node);
-      const command = args.ifaces ? ['ip', '-j', '-d', 'addr', 'show'] : args.command;
       io.out.write([
-        escapeControl(`# node ${target.node}, SSH to ${target.connectTo} (address from ${target.source}); container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`),
-        '# PID lookup, first that answers:',
-        ...pidLookupPlan(picked, runtime).map((s) => `${quoteArgvForDisplay(s.argv)}    # ${s.name}`),
-        '# then:',
-        quoteArgvForDisplay(nsenterArgv(999999, namespaces, command)).replace('999999', '<PID>'),
-        ...(args.ifaces ? [quoteArgvForDisplay(['ip', '-j', '-d', 'link', 'show'])] : []),
+        escapeControl(`# node ${node.metadata?.name}, ${pool.describe(node)}; container ${picked.container} ${picked.ref.runtime}://${picked.ref.id}`),
+        '# one exec: find the container\'s PID (runtime CLI when installed, else the /proc/*/cgroup scan), then nsenter',
+        args.ifaces ? '# --ifaces: then ip -j -d addr show (in the pod) and ip -j -d link show (on the host), in the same exec' : quoteArgvForDisplay(remote),
       ].join('\n') + '\n');
       return 0;
     }
     const shell = await pool.shell(node);
-    const { pid, via } = await findContainerPid(shell, picked, runtime);
-    if (args.verbose > 0) io.err.write(`pod ${picked.pod}: container ${picked.container} is PID ${pid} on ${node.metadata?.name} (via ${via})\n`);
     if (args.ifaces) {
-      const map = await readPodInterfaceMap(shell, pid);
+      const { pid, map } = await readPodNetwork(shell, picked, runtime, [], args.verbose > 0);
       const doc = { pod: picked.pod, node: node.metadata?.name, pid, ...map };
       await writeOutput(io, args.output, doc, (safe) => `${renderInterfaceMap(safe).trimEnd()}\n`);
       return 0;
     }
     const stdinIsTerminal = process.stdin.isTTY === true;
-    const forwardStdin = args.interactive || !stdinIsTerminal;
+    // Over SSH a piped stdin is forwarded as ssh does; over pods/exec only with -i, as kubectl exec does
+    // (an API server without the v5 protocol cannot pass its EOF, and would end the session with it).
+    const forwardStdin = args.interactive || (!stdinIsTerminal && pool.via === 'ssh');
     const restoreTerminal = args.tty && stdinIsTerminal ? rawTerminal() : undefined;
     try {
-      const result = await shell.exec(nsenterArgv(pid, namespaces, args.command), {
+      const result = await shell.exec(remote, {
         sudo: true,
         stdout: io.out,
         stderr: io.err,
         ...(forwardStdin && { stdin: process.stdin }),
         ...(args.tty && { pty: { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80, term: io.env.TERM ?? 'xterm', resizeFrom: process.stdout } }),
       });
+      if (result.code === 125 && result.stderrTail.includes(noPidMarker)) throw noLiveProcessError(picked, shell.node);
       return result.code ?? signalExitCode(result.signal);
     } finally {
       restoreTerminal?.();

@@ -1,6 +1,7 @@
 import { UsageError } from '../../shared/cli/errors.js';
 import { checkConflict, checkNotEmpty, checkSingle } from '../../shared/cli/validate.js';
 import { validateKubeFlags } from '../../shared/kube/kube-options.js';
+import { nodeAccessFromArgs } from '../../shared/nodes/node-access.js';
 import { sshOptionsFromArgs } from '../../shared/ssh/ssh-options.js';
 import type { NsenterArgs } from './command.js';
 
@@ -26,4 +27,5 @@ export function validateNsenterArgs(args: NsenterArgs, env: NodeJS.ProcessEnv): 
   checkConflict('--ifaces', args.ifaces, '-t/--tty', args.tty);
   if (!args.ifaces && args.output !== 'text') throw new UsageError(`-o ${args.output} only works with --ifaces (a command's output is its own)`);
   sshOptionsFromArgs(args, env);
+  nodeAccessFromArgs(args, env);
 }

@@ -1,11 +1,12 @@
 import { newParser, outputOption, answeredByParser, type CommonArgs, type OutputFormat } from '../../shared/cli/parser.js';
 import { lazyPlugin } from '../../shared/cli/run-plugin.js';
+import { addNodeAccessOptions, type NodeAccessArgs } from '../../shared/nodes/node-access.js';
 import { validateTapArgs } from './validate.js';
 import { addSshOptions, type SshArgs } from '../../shared/ssh/ssh-options.js';
 
 export type MirrorDirection = 'ingress' | 'egress' | 'both';
 
-export interface TapArgs extends CommonArgs, SshArgs {
+export interface TapArgs extends CommonArgs, SshArgs, NodeAccessArgs {
   pod?: string;
   dest?: string;
   destIp?: string;
@@ -32,7 +33,7 @@ function glueStdoutDash(argv: string[]): string[] {
 
 /** The flags, defined once: parsing and shell completion both read them. */
 export function tapParser(argv: string[]) {
-  return addSshOptions(newParser('tap', glueStdoutDash(argv)))
+  return addNodeAccessOptions(addSshOptions(newParser('tap', glueStdoutDash(argv))))
     .usage(`$0: mirror a pod's traffic into a VXLAN tunnel to another node, and capture it\n\nUsage:\n  ${usage}`)
     .command('$0 [pod]', 'Mirror POD\'s traffic', (y) => y.positional('pod', { type: 'string', describe: 'Pod name' }))
     .option('dest', { type: 'string', describe: 'Node that receives the mirrored traffic' })

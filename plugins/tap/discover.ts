@@ -1,18 +1,18 @@
 import type { V1Node } from '@kubernetes/client-node';
-import { PluginError, UsageError } from '../../shared/cli/errors.js';
+import { ExitCode, PluginError, UsageError } from '../../shared/cli/errors.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
 import { ipAddrShowArgv, parseIpJson, type IpLink } from '../../shared/net/ip-json.js';
-import { findContainerPid } from '../../shared/pods/container-pid.js';
-import { readPodInterfaceMap } from '../../shared/pods/pod-interfaces.js';
+import { runBatch } from '../../shared/nodes/batch.js';
+import { readPodNetwork } from '../../shared/pods/pod-interfaces.js';
 import { readNode, readPodAndNode } from '../../shared/pods/read-objects.js';
 import { nodeRuntime } from '../../shared/runtime/container-ref.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
 import type { NodeShell } from '../../shared/ssh/node-shell.js';
-import type { NodeShellPool } from '../../shared/ssh/node-shell-pool.js';
+import type { NodeShells } from '../../shared/nodes/open-shells.js';
 import type { TapArgs } from './command.js';
 import type { TapSpec } from './plan.js';
 import { preflight, underlayFor, type PreflightResult } from './preflight.js';
-import { freePref, hasClsact, usedPrefs } from './tc-json.js';
+import { freePref, hasClsactOn, usedPrefs } from './tc-json.js';
 
 export interface Discovered {
   spec: TapSpec;
@@ -39,36 +39,43 @@ function underlayOrFail(node: string, links: readonly IpLink[], address: string)
 }
 
 /** Everything the plan needs, read from the API and both nodes; nothing is changed. */
-export async function discoverTap(args: TapArgs, kube: KubeSession, pool: NodeShellPool): Promise<Discovered> {
+export async function discoverTap(args: TapArgs, kube: KubeSession, pool: NodeShells): Promise<Discovered> {
   const { pod, node: sourceNode } = await readPodAndNode(kube, kube.namespace, args.pod!);
   const podName = `${kube.namespace}/${args.pod}`;
   const picked = pickContainer(pod, undefined);
   if (picked.hostNetwork) throw new UsageError(`pod ${podName} uses the host network: it has no interface of its own to mirror`);
+  // Both nodes at once, one exec each: PID, interfaces, links and qdiscs on the source; links on the receiver.
+  let destNode: V1Node | undefined;
+  if (args.dest) {
+    destNode = await readNode(kube, args.dest);
+    if (destNode.metadata?.name === sourceNode.metadata?.name) throw new UsageError(`--dest ${args.dest} is the pod's own node: pick another node to receive the copy`);
+  }
+  const destLinksRead = destNode ? pool.shell(destNode).then(nodeLinks) : undefined;
+  destLinksRead?.catch(() => undefined);
   const sourceShell = await pool.shell(sourceNode);
-  const { pid } = await findContainerPid(sourceShell, picked, nodeRuntime(sourceNode)?.runtime ?? picked.ref.runtime);
-  const map = await readPodInterfaceMap(sourceShell, pid);
+  const { map, extra: [hostAddrs, allQdiscs] } = await readPodNetwork(sourceShell, picked, nodeRuntime(sourceNode)?.runtime ?? picked.ref.runtime,
+    [ipAddrShowArgv, ['tc', '-j', 'qdisc', 'show']]);
   const mapping = map.interfaces.find((i) => i.pod.name === 'eth0' && i.host) ?? map.interfaces.find((i) => i.host?.relation === 'veth-peer');
   if (!mapping?.host || mapping.host.relation !== 'veth-peer') {
     throw new PluginError(`pod ${podName} has no host-side veth on node ${sourceShell.node}${mapping?.note ? ` (${mapping.note})` : ''}`, 1,
       'see the pod\'s interfaces with: kubectl nsenter --ifaces ' + args.pod);
   }
   const sourceAddress = internalIp(sourceNode);
-  const sourceLinks = await nodeLinks(sourceShell);
+  if (!hostAddrs || hostAddrs.code !== 0) throw new PluginError(`could not list the interfaces of node ${sourceShell.node}: ${hostAddrs?.stderr.trim()}`, ExitCode.couldNotCheck);
+  const sourceLinks = parseIpJson(hostAddrs.stdout, `node ${sourceShell.node}`);
   const veth = mapping.host.name;
-  const [qdiscs, ingress, egress] = await Promise.all([
-    sourceShell.run(['tc', '-j', 'qdisc', 'show', 'dev', veth], { sudo: true }),
-    sourceShell.run(['tc', '-j', 'filter', 'show', 'dev', veth, 'ingress'], { sudo: true }).catch(() => '[]'),
-    sourceShell.run(['tc', '-j', 'filter', 'show', 'dev', veth, 'egress'], { sudo: true }).catch(() => '[]'),
-  ]);
+  const qdiscs = allQdiscs?.code === 0 ? allQdiscs.stdout : '[]';
+  const clsactExists = hasClsactOn(qdiscs, veth);
+  // Filters hang only under a clsact qdisc: without one the veth has none, and no second round trip is needed.
+  const [ingress = '[]', egress = '[]'] = clsactExists
+    ? (await runBatch(sourceShell, [['tc', '-j', 'filter', 'show', 'dev', veth, 'ingress'], ['tc', '-j', 'filter', 'show', 'dev', veth, 'egress']], { sudo: true, timeoutMs: 20_000 }))
+      .map((r) => (r.code === 0 ? r.stdout : '[]'))
+    : ['[]', '[]'];
 
-  let destNode: V1Node | undefined;
   let dest: TapSpec['dest'];
   let destLinks: IpLink[] | undefined;
-  if (args.dest) {
-    destNode = await readNode(kube, args.dest);
-    if (destNode.metadata?.name === sourceNode.metadata?.name) throw new UsageError(`--dest ${args.dest} is the pod's own node: pick another node to receive the copy`);
-    const destShell = await pool.shell(destNode);
-    destLinks = await nodeLinks(destShell);
+  if (args.dest && destNode) {
+    destLinks = await destLinksRead!;
     const address = internalIp(destNode);
     dest = { node: args.dest, address, underlay: underlayOrFail(args.dest, destLinks, address) };
   } else {
@@ -82,7 +89,7 @@ export async function discoverTap(args: TapArgs, kube: KubeSession, pool: NodeSh
     ifname: args.ifname ?? `ntap${args.vxlanId}`,
     direction: args.mirrortype,
     pref: freePref([...usedPrefs(ingress), ...usedPrefs(egress)]),
-    source: { node: sourceShell.node, address: sourceAddress, underlay: underlayOrFail(sourceShell.node, sourceLinks, sourceAddress), hostIface: veth, clsactExists: hasClsact(qdiscs) },
+    source: { node: sourceShell.node, address: sourceAddress, underlay: underlayOrFail(sourceShell.node, sourceLinks, sourceAddress), hostIface: veth, clsactExists },
     dest,
   };
   const checks = preflight({

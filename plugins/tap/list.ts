@@ -7,7 +7,7 @@ import { quoteArgvForDisplay } from '../../shared/ssh/quote.js';
 import type { KubeSession } from '../../shared/kube/kube-client.js';
 import { listAll } from '../../shared/kube/list-all.js';
 import { runReverts } from '../../shared/plan/execute-plan.js';
-import type { NodeShellPool } from '../../shared/ssh/node-shell-pool.js';
+import type { NodeShells } from '../../shared/nodes/open-shells.js';
 import { forEachNode } from '../../shared/ssh/probe-nodes.js';
 import type { TapArgs } from './command.js';
 import { parseTapLabel, teardownFromLabel, type ParsedTapLabel } from './plan.js';
@@ -35,9 +35,19 @@ export function tapsInLinks(node: string, linkJson: string): FoundTap[] {
   });
 }
 
-/** --list and --delete: every node is asked over SSH; unreachable ones are reported, not fatal. */
+/** Helper pods (--via pod) that killed runs left behind, except this run's own; they would end by themselves within a minute. */
+async function deleteLeftoverHelpers(kube: KubeSession, io: Io): Promise<void> {
+  const { deleteHelperPod, helperOwner, listHelperPods } = await import('../../shared/nodes/helper-pool.js');
+  const leftovers = await listHelperPods(kube).catch(() => []);
+  for (const pod of leftovers.filter((p) => p.metadata?.annotations?.['kubectl-netcheck/owner'] !== helperOwner())) {
+    await deleteHelperPod(kube, pod.metadata!.namespace!, pod.metadata!.name!).catch(() => undefined);
+    io.err.write(`removed helper pod ${pod.metadata!.namespace}/${pod.metadata!.name} left by an earlier run\n`);
+  }
+}
+
+/** --list and --delete: every node is asked (over SSH or its helper pod); unreachable ones are reported, not fatal. */
 /** Reads only; with --delete it changes the nodes unless `mode.dryRun`, which prints the commands instead. */
-export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShellPool, io: Io, mode: { dryRun: boolean }): Promise<number> {
+export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: NodeShells, io: Io, mode: { dryRun: boolean }): Promise<number> {
   const nodes = await listAll<V1Node>(kube, { verb: 'list', resource: 'nodes' }, '/api/v1/nodes');
   const outcomes = await forEachNode(nodes, 8, async (node) => {
     const shell = await pool.shell(node);
@@ -63,6 +73,7 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
       io.err.write(`removed ${what}\n`);
     }
     if (found.length === 0) io.err.write(`no tap found${wanted ? ` for pod ${escapeControl(wanted)}` : ''}\n`);
+    if (!mode.dryRun) await deleteLeftoverHelpers(kube, io);
     return failed > 0 ? 1 : 0;
   }
   const rows = found.map((t) => ({ node: t.node, ifname: t.ifname, ...t.label }));

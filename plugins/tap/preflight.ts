@@ -28,6 +28,7 @@ export function preflight(input: PreflightInput): PreflightResult {
   const problems: string[] = [];
   const warnings: string[] = [];
   const nodes = [input.source, ...(input.dest ? [input.dest] : [])];
+  const tooSmall: { node: string; underlay: string; mtu: number }[] = [];
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(input.ifname)) problems.push(`--ifname "${input.ifname}" is not a valid interface name (1-15 of A-Z a-z 0-9 _ . -)`);
   for (const { node, links, underlay } of nodes) {
     if (links.some((l) => l.ifname === input.ifname)) problems.push(`node ${node} already has an interface named ${input.ifname} (another tap? kubectl tap --list)`);
@@ -40,9 +41,12 @@ export function preflight(input: PreflightInput): PreflightResult {
     }
     const underlayLink = links.find((l) => l.ifname === underlay);
     if (!underlayLink) problems.push(`node ${node}: underlay interface ${underlay} not found`);
-    else if (underlayLink.mtu < input.hostIface.mtu + vxlanOverhead) {
-      warnings.push(`node ${node}: ${underlay} has MTU ${underlayLink.mtu}, less than ${input.hostIface.name}'s ${input.hostIface.mtu} + ${vxlanOverhead} of VXLAN headers: mirrored packets larger than ${underlayLink.mtu - vxlanOverhead} bytes are dropped`);
-    }
+    else if (underlayLink.mtu < input.hostIface.mtu + vxlanOverhead) tooSmall.push({ node, underlay, mtu: underlayLink.mtu });
+  }
+  // Said once for the tunnel (the smallest underlay decides), with what it means for the capture.
+  const narrowest = tooSmall.sort((a, b) => a.mtu - b.mtu)[0];
+  if (narrowest) {
+    warnings.push(`frames over ${narrowest.mtu - vxlanOverhead} bytes are not mirrored: VXLAN adds ${vxlanOverhead} bytes and ${narrowest.underlay} on ${narrowest.node} has MTU ${narrowest.mtu} (the pod's ${input.hostIface.name} allows ${input.hostIface.mtu}); smaller frames, most of a capture, are complete`);
   }
   return { problems, warnings };
 }

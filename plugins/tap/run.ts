@@ -40,7 +40,7 @@ export async function runTap(args: TapArgs, io: Io): Promise<number> {
   // Decided once, before any path that could change a node: every mode below honours it.
   const mode = { dryRun: args.dryRun === true };
   const kube = await connectKube(args, io.env);
-  const pool = openNodeShells(args, io);
+  const pool = await openNodeShells(args, io, kube);
   try {
     if (args.list || args.delete) return await listOrDeleteTaps(args, kube, pool, io, mode);
     const progress = await startProgress(io, `looking up pod ${args.pod}`);
@@ -72,7 +72,11 @@ export async function runTap(args: TapArgs, io: Io): Promise<number> {
       return 0;
     }
     io.err.write(`tap up: ${where} (Ctrl-C to stop)\n`);
-    if (args.dest && args.capture === undefined) io.err.write(`watch it: ssh ${spec.dest.node} tcpdump -i ${spec.ifname} -n\n`);
+    if (args.dest && args.capture === undefined) {
+      io.err.write(pool.via === 'pod'
+        ? `watch it: tcpdump -i ${spec.ifname} -n on node ${spec.dest.node}, or run the tap with --capture - | tcpdump -n -r -\n`
+        : `watch it: ssh ${spec.dest.node} tcpdump -i ${spec.ifname} -n\n`);
+    }
 
     const stopCapture = new AbortController();
     const capture = args.capture !== undefined
@@ -90,7 +94,7 @@ export async function runTap(args: TapArgs, io: Io): Promise<number> {
       const counts = result && !(result instanceof Error) ? captureCounts(result.stderrTail) : undefined;
       io.err.write(`tap removed from ${plans.map((p) => p.node).join(' and ')}${counts ? `; ${counts}` : ''}${args.capture && args.capture !== '-' ? ` (pcap in ${args.capture})` : ''}\n`);
     }
-    if (reason === 'connection-lost') io.err.write('error: lost the SSH connection to a node; its dead-man removed the tap there\n');
+    if (reason === 'connection-lost') io.err.write(`error: lost the ${pool.via === 'pod' ? 'helper pod session' : 'SSH connection'} to a node; its dead-man removed the tap there\n`);
     return exitFor[reason];
   } finally {
     await pool.closeAll();

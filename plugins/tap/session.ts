@@ -37,18 +37,19 @@ export class TapSession {
 
   /**
    * Dead-man first, then the steps: if we die half-way, the node still cleans
-   * up. Plans run in the order given (the receiver before the mirror).
+   * up. Both nodes at once, each plan in one exec (a mirror whose receiver is
+   * not up yet only loses those first packets); one failure undoes both.
    */
   async bringUp(nodes: { shell: NodeShell; plan: Plan }[], detach: boolean): Promise<void> {
-    try {
-      for (const { shell, plan } of nodes) {
-        if (!detach) this.keepers.push(startKeeper(shell, plan));
-        await executePlan(plan, shell, this.progress);
-        this.applied.push({ shell, plan });
-      }
-    } catch (error) {
+    if (!detach) for (const { shell, plan } of nodes) this.keepers.push(startKeeper(shell, plan));
+    const outcomes = await Promise.allSettled(nodes.map(async ({ shell, plan }) => {
+      await executePlan(plan, shell, this.progress);
+      this.applied.push({ shell, plan });
+    }));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) {
       await this.tearDown();
-      throw error;
+      throw failure.reason;
     }
   }
 
@@ -74,11 +75,10 @@ export class TapSession {
       clearTimeout(timer);
       if (!(result instanceof Error) && result.code === 0) cleanlyTornDown.add(k.plan);
     }));
-    for (const { shell, plan } of [...this.applied].reverse()) {
-      if (cleanlyTornDown.has(plan)) continue;
+    await Promise.all(this.applied.filter(({ plan }) => !cleanlyTornDown.has(plan)).map(async ({ shell, plan }) => {
       const live = await this.reconnect(shell.node).catch(() => shell);
       await runReverts(live, revertsOf(plan.steps));
-    }
+    }));
     this.keepers.length = 0;
     this.applied.length = 0;
   }

@@ -24,6 +24,11 @@ export function hasClsact(qdiscJson: string): boolean {
   return entries(qdiscJson).some((q) => q.kind === 'clsact');
 }
 
+/** The same on one device, from `tc -j qdisc show` of every device (entries carry "dev"). */
+export function hasClsactOn(qdiscJson: string, dev: string): boolean {
+  return entries(qdiscJson).some((q) => q.kind === 'clsact' && (q as { dev?: string }).dev === dev);
+}
+
 export function usedPrefs(filterJson: string): Set<number> {
   return new Set(entries(filterJson).flatMap((f) => (typeof f.pref === 'number' ? [f.pref] : [])));
 }

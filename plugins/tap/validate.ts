@@ -3,6 +3,7 @@ import { UsageError } from '../../shared/cli/errors.js';
 import { shown } from '../../shared/cli/safe-text.js';
 import { checkConflict, checkDuration, checkIntegerRange, checkNotEmpty, checkSingle } from '../../shared/cli/validate.js';
 import { validateKubeFlags } from '../../shared/kube/kube-options.js';
+import { nodeAccessFromArgs } from '../../shared/nodes/node-access.js';
 import { sshOptionsFromArgs } from '../../shared/ssh/ssh-options.js';
 import type { TapArgs } from './command.js';
 
@@ -27,6 +28,7 @@ export function validateTapArgs(args: TapArgs, env: NodeJS.ProcessEnv = {}): voi
     for (const [flag, value] of setUpFlags) checkConflict(mode, true, flag, value !== undefined, `${flag} sets up a tap`);
     if (remove && args.output !== 'text') throw new UsageError(`-o ${args.output} only works with --list`);
     sshOptionsFromArgs(args, env);
+    nodeAccessFromArgs(args, env);
     return;
   }
   if (args.output !== 'text') throw new UsageError(`-o ${args.output} only works with --list`);
@@ -42,4 +44,5 @@ export function validateTapArgs(args: TapArgs, env: NodeJS.ProcessEnv = {}): voi
   checkDuration('--duration', args.duration);
   if (args.duration !== undefined && args.detach) throw new UsageError('--duration and --detach exclude each other: a detached tap stays until --delete');
   sshOptionsFromArgs(args, env);
+  nodeAccessFromArgs(args, env);
 }

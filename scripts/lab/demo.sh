@@ -74,10 +74,23 @@ run_nsenter_and_tap() {
     say "kubectl-nsenter not found on PATH or in dist/bin; skipped"
   fi
   if find_plugin tap >/dev/null; then
-    say "kubectl tap: mirror pod $pod's traffic to $dest for 5 seconds ($1)"
-    printf '$ timeout -s INT 5 kubectl tap %s -n kube-system --dest %s --capture /tmp/netcheck-demo.pcap\n' "$pod" "$dest"
-    local rc=0; timeout -s INT 5 kubectl tap "$pod" -n kube-system --dest "$dest" --capture /tmp/netcheck-demo.pcap || rc=$?
+    say "kubectl tap: mirror pod $pod's traffic to $dest for 5 seconds, while the pod pings $dest ($1)"
+    printf '$ kubectl tap %s -n kube-system --dest %s --capture /tmp/netcheck-demo.pcap --duration 5s\n' "$pod" "$dest"
+    local rc=0 log target
+    log=$(mktemp)
+    target=$(kubectl get node "$dest" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+    kubectl tap "$pod" -n kube-system --dest "$dest" --capture /tmp/netcheck-demo.pcap --duration 5s 2>"$log" &
+    local tap_pid=$!
+    for _ in $(seq 100); do grep -q 'tap up' "$log" && break; kill -0 "$tap_pid" 2>/dev/null || break; sleep 0.1; done
+    # Traffic to see: pings from the pod (mirrored even when the network drops them).
+    kubectl nsenter "$pod" -n kube-system -- ping -c 5 -i 0.2 -W 1 "$target" >/dev/null 2>&1 || true
+    wait "$tap_pid" || rc=$?
+    cat "$log"; rm -f "$log"
     echo "(exit $rc)"
+    if [[ -s /tmp/netcheck-demo.pcap ]] && command -v tcpdump >/dev/null; then
+      printf '$ tcpdump -n -r /tmp/netcheck-demo.pcap | head\n'
+      tcpdump -n -r /tmp/netcheck-demo.pcap 2>/dev/null | head -n 10
+    fi
   else
     say "kubectl-tap not found on PATH or in dist/bin; skipped"
   fi

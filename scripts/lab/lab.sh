@@ -238,6 +238,7 @@ cmd_down() {
 cmd_env() {
   echo "export KUBECONFIG=$KUBECONFIG_FILE"
   echo "export NETCHECK_SSH_CONFIG=$SSH_DIR/config"
+  echo "export NETCHECK_HELPER_IMAGE=$BASE_IMAGE"
 }
 
 # status: exit 0 when the lab is up (every node running, API answering), 3 when it is down, 1 when broken

@@ -26,6 +26,9 @@ export class ClusterView {
   private lastSuccessByNode: Map<string, number> | undefined;
   private podSubnetsMemo: string[] | undefined;
   private podRangesMemo: Cidr[] | undefined;
+  private cniDaemonPodByNode: Map<string, V1Pod> | undefined;
+  private readyProbedPodsByNode: Map<string, { total: number; byName: Map<string, number> }> | undefined;
+  private configMapsByKey: Map<string, ClusterSnapshot['configMaps'][number]> | undefined;
   private serviceRangesMemo: Cidr[] | undefined;
 
   constructor(readonly snapshot: ClusterSnapshot) {
@@ -93,9 +96,15 @@ export class ClusterView {
    */
   snapshotTime(): number | undefined {
     if (this.snapshotTimeMemo === undefined) {
-      const beats = this.snapshot.nodes.flatMap((n) => (n.status?.conditions ?? []).map((c) => Date.parse(String(c.lastHeartbeatTime ?? ''))))
-        .filter((t) => Number.isFinite(t));
-      this.snapshotTimeMemo = [beats.length > 0 ? Math.max(...beats) : undefined];
+      // A loop, not Math.max(...beats): a spread of 125k+ arguments overflows the call stack.
+      let newest: number | undefined;
+      for (const node of this.snapshot.nodes) {
+        for (const condition of node.status?.conditions ?? []) {
+          const beat = Date.parse(String(condition.lastHeartbeatTime ?? ''));
+          if (Number.isFinite(beat) && (newest === undefined || beat > newest)) newest = beat;
+        }
+      }
+      this.snapshotTimeMemo = [newest];
     }
     return this.snapshotTimeMemo[0];
   }
@@ -125,6 +134,40 @@ export class ClusterView {
   cniDaemonPods(): V1Pod[] {
     this.cniDaemonPodsMemo ??= this.snapshot.pods.filter((p) => isCniDaemonPod(p));
     return this.cniDaemonPodsMemo;
+  }
+
+  /** The first CNI daemon pod scheduled on the node: asked per node, indexed once. */
+  cniDaemonPodOn(node: string): V1Pod | undefined {
+    if (this.cniDaemonPodByNode === undefined) {
+      this.cniDaemonPodByNode = new Map();
+      for (const pod of this.cniDaemonPods()) {
+        const name = pod.spec?.nodeName;
+        if (name !== undefined && !this.cniDaemonPodByNode.has(name)) this.cniDaemonPodByNode.set(name, pod);
+      }
+    }
+    return this.cniDaemonPodByNode.get(node);
+  }
+
+  /**
+   * Whether another pod on the node with an HTTP/TCP probe is Ready (node → pod traffic
+   * demonstrably works). Asked once per probe failure, and there can be one per pod on
+   * a busy node: the node's pods are counted once.
+   */
+  otherProbedPodReady(node: string, exceptPod: string | undefined): boolean {
+    this.readyProbedPodsByNode ??= new Map();
+    let counts = this.readyProbedPodsByNode.get(node);
+    if (counts === undefined) {
+      counts = { total: 0, byName: new Map() };
+      for (const p of this.podsOnNode(node)) {
+        if (p.spec?.hostNetwork || !isPodReady(p)) continue;
+        if (!(p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket)) continue;
+        const name = p.metadata?.name ?? '';
+        counts.total++;
+        counts.byName.set(name, (counts.byName.get(name) ?? 0) + 1);
+      }
+      this.readyProbedPodsByNode.set(node, counts);
+    }
+    return counts.total - (exceptPod === undefined ? 0 : counts.byName.get(exceptPod) ?? 0) > 0;
   }
 
   /** Pod address ranges known from nodes' podCIDRs and the cluster pod CIDR read from the cluster. */
@@ -187,7 +230,14 @@ export class ClusterView {
   }
 
   configMap(namespace: string, name: string) {
-    return this.snapshot.configMaps.find((c) => c.metadata?.namespace === namespace && c.metadata?.name === name);
+    if (this.configMapsByKey === undefined) {
+      this.configMapsByKey = new Map();
+      for (const c of this.snapshot.configMaps) {
+        const key = `${c.metadata?.namespace ?? ''}/${c.metadata?.name ?? ''}`;
+        if (!this.configMapsByKey.has(key)) this.configMapsByKey.set(key, c);
+      }
+    }
+    return this.configMapsByKey.get(`${namespace}/${name}`);
   }
 }
 

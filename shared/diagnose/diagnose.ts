@@ -117,8 +117,12 @@ export function mergeByCode(findings: readonly Finding[]): Finding[] {
       merged.set(finding.code, { ...finding, evidence: dedupeEvidence(finding.evidence), nextCommands: [...finding.nextCommands] });
       continue;
     }
-    existing.evidence = dedupeEvidence([...existing.evidence, ...finding.evidence]);
-    for (const command of finding.nextCommands) if (!existing.nextCommands.includes(command)) existing.nextCommands.push(command);
+    // Both stay within their caps as they grow: one finding per pod must not make merging quadratic.
+    if (existing.evidence.length < maxEvidencePerFinding) existing.evidence = dedupeEvidence([...existing.evidence, ...finding.evidence]);
+    for (const command of finding.nextCommands) {
+      if (existing.nextCommands.length >= maxNextCommands) break;
+      if (!existing.nextCommands.includes(command)) existing.nextCommands.push(command);
+    }
   }
   for (const finding of merged.values()) finding.nextCommands = finding.nextCommands.slice(0, maxNextCommands);
   return promoteRootCauses([...merged.values()]).sort(compareFindings);
@@ -129,7 +133,7 @@ function promoteRootCauses(findings: Finding[]): Finding[] {
   return findings.map((root) => {
     if (root.confidence < minRootConfidence) return root;
     const explained = findings.filter((other) => causeExplains(root.code, other.code) && other.confidence > root.confidence);
-    const confidence = Math.max(root.confidence, ...explained.map((other) => other.confidence));
+    const confidence = explained.reduce((highest, other) => Math.max(highest, other.confidence), root.confidence);
     return { ...root, confidence };
   });
 }

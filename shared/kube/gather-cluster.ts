@@ -11,7 +11,10 @@ import { getText, type Query } from './raw-get.js';
 import { slimEvent, slimNode, slimPod } from './slim-objects.js';
 
 export interface GatherOptions {
-  /** Items per list request: never the whole cluster in one response. */
+  /**
+   * Items per list request when the API server pages (lists from etcd; see listAll for the
+   * watch cache). Lists are parsed and slimmed as they stream: a page's size costs no memory.
+   */
   pageSize?: number;
   logTailLines?: number;
   /** Which pods' logs to read (the diagnosis knows which matter); none when not given. */
@@ -22,13 +25,13 @@ export interface GatherOptions {
 
 /** Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal. */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
-  const { pageSize = 500, logTailLines = 100, podsWorthLogs = () => [], onStep = () => {} } = options;
+  const { pageSize = 5000, logTailLines = 100, podsWorthLogs = () => [], onStep = () => {} } = options;
   const snapshot = emptySnapshot();
 
-  // One failed read ends the gathering: the others stop at their next page instead of running on.
-  const stopAll = new AbortController();
   const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
-    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim, signal: stopAll.signal });
+    listAllPages<T>(kube, action, apiPath, { pageSize, query, each: slim, abandoned: () => failed });
+  /** Set when a read fails for good: the lists read beside it stop paging. */
+  let failed = false;
 
   /** Runs one read; a 403 (or 404 for optional objects) becomes an "unreadable" note in `into`. */
   const tolerantInto = async <T>(into: Unreadable[], what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> => {
@@ -40,6 +43,7 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
         into.push({ what, reason: (error as Error).message });
         return fallback;
       }
+      failed = true;
       throw error;
     }
   };
@@ -52,10 +56,7 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   onStep('listing nodes, pods, warning events, daemonsets and config maps');
   const notes: Unreadable[][] = [];
   const inOrder = <T>(index: number, what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> =>
-    tolerantInto((notes[index] = []), what, read, fallback, notFoundIsFine).catch((error: unknown) => {
-      stopAll.abort(error);
-      throw error;
-    });
+    tolerantInto((notes[index] = []), what, read, fallback, notFoundIsFine);
   const [nodes, pods, events, daemonSets, ...configMaps] = await Promise.all([
     inOrder(0, 'nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []),
     inOrder(1, 'pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []),

@@ -29,10 +29,18 @@ export class ResponseTooLargeError extends Error {
  * on a 30,000-pod cluster.
  */
 export async function getText(config: KubeConfig, apiPath: string, query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
+  return requestText(config, 'GET', apiPath, undefined, query, signal, accept);
+}
+
+/** Any verb with an optional JSON body (create, delete...); the answer's body as text, non-2xx as HttpStatusError. */
+export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
+  query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-  const options: https.RequestOptions = { method: 'GET', headers: { Accept: accept }, ...(signal && { signal }) };
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { Accept: accept, ...(payload !== undefined && { 'Content-Type': 'application/json' }) };
+  const options: https.RequestOptions = { method, headers, ...(signal && { signal }) };
   // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
   await config.applyToHTTPSOptions(options);
   const transport = url.protocol === 'http:' ? http : https;
@@ -51,10 +59,55 @@ export async function getText(config: KubeConfig, apiPath: string, query: Query 
       });
       response.on('error', reject);
       response.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
+        const text = Buffer.concat(chunks).toString('utf8');
         const status = response.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve(body);
-        else reject(new HttpStatusError(status, body));
+        if (status >= 200 && status < 300) resolve(text);
+        else reject(new HttpStatusError(status, text));
+      });
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/**
+ * GET on the API server handing the body to `onData` chunk by chunk as it arrives
+ * (2xx only; another status rejects with HttpStatusError carrying the body, capped).
+ * Lists are parsed while they stream, so the whole answer is never held at once;
+ * the caller bounds what it keeps. If onData throws, the request is abandoned and
+ * the promise rejects with that error.
+ */
+export async function getStream(config: KubeConfig, apiPath: string, query: Query, onData: (chunk: Buffer) => void, signal?: AbortSignal): Promise<void> {
+  const server = new URL(config.getCurrentCluster()!.server);
+  const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, ...(signal && { signal }) };
+  await config.applyToHTTPSOptions(options);
+  const transport = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, options, (response) => {
+      const status = response.statusCode ?? 0;
+      const ok = status >= 200 && status < 300;
+      const errorChunks: Buffer[] = [];
+      let errorBytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (!ok) {
+          // An error body is a Status object: keep its start, enough for its message.
+          if (errorBytes < 1024 * 1024) errorChunks.push(chunk);
+          errorBytes += chunk.length;
+          return;
+        }
+        try {
+          onData(chunk);
+        } catch (error) {
+          request.destroy();
+          reject(error);
+        }
+      });
+      response.on('error', reject);
+      response.on('end', () => {
+        if (ok) resolve();
+        else reject(new HttpStatusError(status, Buffer.concat(errorChunks).toString('utf8')));
       });
     });
     request.on('error', reject);

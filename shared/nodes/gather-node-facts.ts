@@ -1,7 +1,8 @@
 import { capLineLength } from '../files/bounded-read.js';
 import type { V1Node } from '@kubernetes/client-node';
 import type { NodeShell } from '../ssh/node-shell.js';
-import type { NodeShellPool } from '../ssh/node-shell-pool.js';
+import { runBatch, type BatchResult } from './batch.js';
+import type { NodeShells } from './open-shells.js';
 import { forEachNode } from '../ssh/probe-nodes.js';
 import type { NodeFacts, Unreadable } from '../snapshot/types.js';
 
@@ -56,56 +57,89 @@ function isEmptyAnswer(text: string): boolean {
   return text.trim() === '' || /^-- No entries --\s*$/m.test(text.trim());
 }
 
-/** First non-empty answer of the commands; undefined (with the reason) when none gave one. */
-async function readFirst(shell: NodeShell, commands: readonly Argv[]): Promise<{ text?: string; reason?: string; missing?: boolean }> {
+/** First non-empty answer among the results of a fact's commands; undefined (with the reason) when none gave one. */
+function firstAnswer(results: readonly BatchResult[]): { text?: string; reason?: string; missing?: boolean } {
   let reason = 'no output';
   let missing = false;
-  for (const argv of commands) {
-    const result = await shell.exec(argv, { sudo: true, timeoutMs: 20_000 });
-    const text = result.stdout?.toString('utf8') ?? '';
-    if (result.code === 0 && !isEmptyAnswer(text)) return { text };
-    reason = result.stderrTail.trim().split('\n').at(-1) || `${argv[0]} exited ${result.code}`;
-    missing = missingFile.test(result.stderrTail);
+  for (const result of results) {
+    if (result.code === 0 && !isEmptyAnswer(result.stdout)) return { text: result.stdout };
+    reason = result.stderr.trim().split('\n').at(-1) || `${result.argv[0]} exited ${result.code}`;
+    missing = missingFile.test(result.stderr);
   }
   return { reason, missing };
 }
 
-/** Reads one node's facts over its shell; what cannot be read is listed, never fatal. */
+/** Every file of the folder with a header before each (`head -v`), in the same round trip as the listing. */
+const cniConfHeadArgv = ['find', cniConfDir, '-mindepth', '1', '-maxdepth', '1', '-exec', 'head', '-v', '-c', '65536', '{}', '+'];
+
+/** `head -v` output of several files, by file name: "==> PATH <==" opens each, a blank line parts them. Pure. */
+export function parseHeadSections(stdout: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  const header = /(^|\n)==> (.*) <==\n/g;
+  const found = [...stdout.matchAll(header)];
+  found.forEach((match, i) => {
+    const start = match.index + match[0].length;
+    const next = found[i + 1];
+    // GNU head puts a newline before every header but the first: it is not part of the file.
+    const end = next ? next.index : stdout.length;
+    sections.set(match[2]!.split('/').at(-1)!, stdout.slice(start, end));
+  });
+  return sections;
+}
+
+/**
+ * Reads one node's facts over its shell in one round trip (every command and
+ * every fallback at once; a second only for CNI files the first could not
+ * read); what cannot be read is listed, never fatal.
+ */
 export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFacts; unreadable: Unreadable[] }> {
   const facts: NodeFacts = {};
   const unreadable: Unreadable[] = [];
-  for (const [key, commands] of Object.entries(textFactCommands) as [TextFact, readonly Argv[]][]) {
-    const { text, reason, missing } = await readFirst(shell, commands);
+  const textFacts = Object.entries(textFactCommands) as [TextFact, readonly Argv[]][];
+  const listCni = ['ls', '-1', cniConfDir];
+  const readFlannel = ['cat', flannelSubnetEnv];
+  const commands = [...textFacts.flatMap(([, alternatives]) => alternatives), listCni, cniConfHeadArgv, readFlannel];
+  const results = await runBatch(shell, commands, { sudo: true, timeoutMs: 30_000 });
+  let next = 0;
+  for (const [key, alternatives] of textFacts) {
+    const { text, reason, missing } = firstAnswer(results.slice(next, next + alternatives.length));
+    next += alternatives.length;
     // Logs are scanned line by line: a line of 80k characters is cut here, at read time.
     if (text !== undefined) facts[key] = key === 'kubeletLog' || key === 'runtimeLog' ? capLineLength(text) : text;
     else if (missing && whenMissing[key] === 'empty') facts[key] = '';
     else if (missing && whenMissing[key] === 'skip') continue;
-    else unreadable.push({ what: `node ${shell.node}: ${commands.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });
+    else unreadable.push({ what: `node ${shell.node}: ${alternatives.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });
   }
+  const [listing, heads, subnet] = results.slice(next) as [BatchResult, BatchResult, BatchResult];
 
-  const listing = await shell.exec(['ls', '-1', cniConfDir], { sudo: true });
-  const missingDir = /No such file or directory/.test(listing.stderrTail);
+  const missingDir = /No such file or directory/.test(listing.stderr);
   if (listing.code === 0 || missingDir) {
     // A folder that does not exist is "no CNI config"; one we could not list is unknown, not empty.
     const cniNetD: Record<string, string> = {};
-    for (const file of (listing.stdout?.toString('utf8') ?? '').split('\n').filter(Boolean)) {
-      const content = await shell.exec(['head', '-c', '65536', `${cniConfDir}/${file}`], { sudo: true });
-      if (content.code === 0) cniNetD[file] = content.stdout?.toString('utf8') ?? '';
-      else unreadable.push({ what: `node ${shell.node}: ${cniConfDir}/${file}`, reason: content.stderrTail.trim() });
-    }
-    facts.cniNetD = cniNetD;
+    const read = parseHeadSections(heads.stdout);
+    const names = listing.stdout.split('\n').filter(Boolean);
+    const unread = names.filter((name) => !read.has(name));
+    for (const name of names.filter((n) => read.has(n))) cniNetD[name] = read.get(name)!;
+    const again = await runBatch(shell, unread.map((name) => ['head', '-c', '65536', `${cniConfDir}/${name}`]), { sudo: true, timeoutMs: 20_000 });
+    again.forEach((content, i) => {
+      if (content.code === 0) cniNetD[unread[i]!] = content.stdout;
+      else unreadable.push({ what: `node ${shell.node}: ${cniConfDir}/${unread[i]}`, reason: content.stderr.trim() });
+    });
+    facts.cniNetD = Object.fromEntries(names.filter((n) => n in cniNetD).map((n) => [n, cniNetD[n]!]));
   } else {
-    unreadable.push({ what: `node ${shell.node}: ls ${cniConfDir}`, reason: listing.stderrTail.trim() || `exit ${listing.code}` });
+    unreadable.push({ what: `node ${shell.node}: ls ${cniConfDir}`, reason: listing.stderr.trim() || `exit ${listing.code}` });
   }
-  const subnet = await shell.exec(['cat', flannelSubnetEnv], { sudo: true });
-  facts.flannelSubnetEnv = subnet.code === 0 ? (subnet.stdout?.toString('utf8') ?? '') : null;
+  facts.flannelSubnetEnv = subnet.code === 0 ? subnet.stdout : null;
   return { facts, unreadable };
 }
 
-/** All nodes, a bounded number at once; an unreachable node is reported and never blocks the others. */
-export async function gatherAllNodeFacts(nodes: readonly V1Node[], pool: NodeShellPool, parallel = 8, timeoutMs = 60_000) {
+/** All nodes at once (each its own connection or helper pod); an unreachable node is reported and never blocks the others. */
+export async function gatherAllNodeFacts(nodes: readonly V1Node[], pool: NodeShells, parallel = 32, timeoutMs = 90_000) {
   const outcomes = await forEachNode(nodes, parallel, async (node) => gatherNodeFacts(await pool.shell(node)),
     { timeoutMs, nameOf: (n) => n.metadata?.name ?? '' });
+  const first = outcomes[0];
+  // Helper pods refused on every node for a reason not about any node (RBAC, admission): one clear error, exit 3.
+  if (pool.via === 'pod' && first && !first.ok && outcomes.every((o) => !o.ok) && !first.error.message.includes(first.name)) throw first.error;
   const nodeFacts: Record<string, NodeFacts> = {};
   const unreadable: Unreadable[] = [];
   for (const outcome of outcomes) {
@@ -113,7 +147,7 @@ export async function gatherAllNodeFacts(nodes: readonly V1Node[], pool: NodeShe
       nodeFacts[outcome.name] = outcome.value.facts;
       for (const u of outcome.value.unreadable) unreadable.push(u);
     } else {
-      unreadable.push({ what: `node ${outcome.name} over SSH`, reason: outcome.error.message });
+      unreadable.push({ what: `node ${outcome.name} ${pool.via === 'pod' ? 'through a helper pod' : 'over SSH'}`, reason: outcome.error.message });
     }
   }
   // --ssh was asked for: with no node readable, the node half of the check did not happen (never an all-clear).

@@ -1,9 +1,28 @@
 import type { Io } from '../cli/io.js';
+import type { KubeSession } from '../kube/kube-client.js';
+import type { NodeLike } from '../ssh/node-address.js';
+import type { NodeShell } from '../ssh/node-shell.js';
 import { NodeShellPool } from '../ssh/node-shell-pool.js';
 import { stderrLog } from '../ssh/ssh-log.js';
 import { sshOptionsFromArgs, type SshArgs } from '../ssh/ssh-options.js';
+import { nodeAccessFromArgs, type NodeAccessArgs } from './node-access.js';
 
-/** The run's SSH connections, from the SSH flags; warnings on stderr, debug lines with -v. */
-export function openNodeShells(args: SshArgs & { verbose?: number }, io: Io): NodeShellPool {
-  return new NodeShellPool(sshOptionsFromArgs(args, io.env), { env: io.env, log: stderrLog(io, args.verbose ?? 0) });
+/** The run's way to the nodes, SSH or helper pods: one shell per node, reused by every step, closed at the end. */
+export interface NodeShells {
+  readonly via: 'ssh' | 'pod';
+  shell(node: NodeLike): Promise<NodeShell>;
+  /** How the node would be reached, for --dry-run. */
+  describe(node: NodeLike): string;
+  closeAll(): Promise<void>;
+}
+
+/** From the SSH and "Node access" flags; warnings on stderr, debug lines with -v. */
+export async function openNodeShells(args: SshArgs & NodeAccessArgs & { verbose?: number }, io: Io, kube: KubeSession): Promise<NodeShells> {
+  const access = nodeAccessFromArgs(args, io.env);
+  const log = stderrLog(io, args.verbose ?? 0);
+  if (access.via === 'pod') {
+    const { HelperPodPool } = await import('./helper-pool.js');
+    return new HelperPodPool(kube, access, log);
+  }
+  return new NodeShellPool(sshOptionsFromArgs(args, io.env), { env: io.env, log });
 }

@@ -1,29 +1,31 @@
 import type { Progress } from '../cli/spinner.js';
-import type { NodeShell } from '../ssh/node-shell.js';
-import { revertsOf, type Plan, type Step } from './plan.js';
+import { runBatch } from '../nodes/batch.js';
+import { RemoteCommandError, type NodeShell } from '../ssh/node-shell.js';
+import { revertsOf, type Plan } from './plan.js';
 
 /**
- * Applies the steps in order on the plan's node. When one fails, the finished
- * ones are reverted, last first, and the failure is rethrown: a half-made
- * setup is never left behind.
+ * Applies the steps in order on the plan's node, all in one exec that stops
+ * at the first failure. Then the finished ones are reverted, last first, and
+ * the failure is thrown: a half-made setup is never left behind.
  */
 export async function executePlan(plan: Plan, shell: NodeShell, progress: Progress): Promise<void> {
-  const done: Step[] = [];
+  progress.step(`${plan.node}: ${plan.steps.map((s) => s.title.split(' ')[0]).join(', ')}`);
+  let results;
   try {
-    for (const step of plan.steps) {
-      progress.step(`${plan.node}: ${step.title}`);
-      await shell.run(step.apply, { sudo: true, timeoutMs: 20_000 });
-      done.push(step);
-    }
+    results = await runBatch(shell, plan.steps.map((s) => s.apply), { sudo: true, timeoutMs: 20_000, stopAtFirstFailure: true });
   } catch (error) {
-    await runReverts(shell, revertsOf(done));
+    // Cut short (connection lost, timeout): what ran is unknown, and every revert is safe to run.
+    await runReverts(shell, revertsOf(plan.steps));
     throw error;
+  }
+  const failed = results.find((r) => r.code !== 0);
+  if (failed) {
+    await runReverts(shell, revertsOf(plan.steps.slice(0, results.indexOf(failed))));
+    throw new RemoteCommandError(shell.node, `node ${shell.node}`, failed.argv, failed.code, undefined, failed.stderr.trim().split('\n').at(-1) ?? '');
   }
 }
 
-/** Runs each revert, ignoring failures (what it removes may already be gone). */
+/** Runs each revert (in one exec), ignoring failures: what it removes may already be gone. */
 export async function runReverts(shell: NodeShell, reverts: readonly (readonly string[])[]): Promise<void> {
-  for (const argv of reverts) {
-    await shell.exec(argv, { sudo: true, timeoutMs: 20_000 }).catch(() => undefined);
-  }
+  await runBatch(shell, reverts, { sudo: true, timeoutMs: 20_000 }).catch(() => undefined);
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../cli/errors.js';
+import { lookedUpPid } from '../ssh/quote.js';
 
 export type Namespace = 'net' | 'mnt' | 'pid' | 'uts' | 'ipc';
 
@@ -22,8 +23,8 @@ function isNamespace(name: string): name is Namespace {
  * below) is refused: on the node that is the host's init, and entering it
  * would silently run the command in the host's namespaces instead of the pod's.
  */
-export function nsenterArgv(pid: number, namespaces: readonly string[], command: readonly string[]): readonly string[] {
-  if (!Number.isSafeInteger(pid) || pid < 2) {
+export function nsenterArgv(pid: number | typeof lookedUpPid, namespaces: readonly string[], command: readonly string[]): readonly string[] {
+  if (pid !== lookedUpPid && (!Number.isSafeInteger(pid) || pid < 2)) {
     throw new UsageError(`PID ${pid} is not a container process`, 'the PID must be an integer above 1, as found by the PID lookup');
   }
   const unknown = namespaces.filter((name) => !isNamespace(name));

@@ -98,3 +98,34 @@ export function sanitizeSnapshot(snapshot: ClusterSnapshot): Unreadable[] {
   }
   return problems;
 }
+
+/**
+ * The same checks object by object, for readers that slim objects as they stream them in
+ * (slimming first would hide the wrong fields); problems() sums up like sanitizeSnapshot.
+ */
+export class StreamSanitizer {
+  private readonly byKind = new Map<string, { removed: Set<string>; affected: number }>();
+
+  clean(kind: string, object: unknown): void {
+    const schema = schemasByKind[kind];
+    if (!schema || !isRecord(object)) return;
+    const mine = new Set<string>();
+    clean(object, schema, mine);
+    if (mine.size === 0) return;
+    const seen = this.byKind.get(kind) ?? { removed: new Set<string>(), affected: 0 };
+    for (const path of mine) seen.removed.add(path);
+    seen.affected++;
+    this.byKind.set(kind, seen);
+  }
+
+  problems(): Unreadable[] {
+    return Object.keys(schemasByKind).flatMap((kind) => {
+      const seen = this.byKind.get(kind);
+      return seen ? [{ what: `${seen.affected} ${kind} object(s)`, reason: `fields of the wrong type left out: ${[...seen.removed].slice(0, 8).join(', ')}`, kind: 'data' as const }] : [];
+    });
+  }
+}
+
+const schemasByKind: Record<string, Schema> = {
+  pod: podSchema, node: nodeSchema, event: eventSchema, daemonset: daemonSetSchema, 'config map': configMapSchema,
+};

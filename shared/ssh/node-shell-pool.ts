@@ -1,3 +1,4 @@
+import { PluginError } from '../cli/errors.js';
 import { configNamesHost, defaultLocalContext, type LocalContext, type SshConfig } from './ssh-config.js';
 import { loadSshConfig } from './ssh-config-file.js';
 import { connectThrough } from './ssh-connect.js';
@@ -14,6 +15,14 @@ export interface PoolContext {
   local?: LocalContext;
 }
 
+const viaPodHint = 'without SSH to the nodes: --via pod (a short-lived helper pod per node, over pods/exec)';
+
+/** A failed SSH connection's error, its hint also naming the way without SSH. */
+function withoutSshHint(error: unknown): unknown {
+  if (!(error instanceof PluginError) || error.hint?.includes('--via pod')) return error;
+  return new PluginError(error.message, error.exitCode, error.hint ? `${error.hint}; or, ${viaPodHint}` : viaPodHint, { cause: error.cause ?? error });
+}
+
 /**
  * One SSH connection per node per run: the first shell() for a node
  * connects, later ones share it; closeAll() at the end of the run. A failed
@@ -21,6 +30,7 @@ export interface PoolContext {
  * command. A connection that drops later is reopened on the next shell().
  */
 export class NodeShellPool {
+  readonly via = 'ssh' as const;
   private readonly shells = new Map<string, Promise<NodeShell>>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly log: SshLog;
@@ -48,6 +58,11 @@ export class NodeShellPool {
     return pickNodeAddress(node, this.options.nodeAddressType, this.options.nodeAddresses, (alias) => configNamesHost(config, alias));
   }
 
+  describe(node: NodeLike): string {
+    const target = this.targetFor(node);
+    return `SSH to ${target.connectTo} (address from ${target.source})`;
+  }
+
   shell(node: NodeLike): Promise<NodeShell> {
     let name: string;
     try {
@@ -69,6 +84,8 @@ export class NodeShellPool {
     const endpoints = planConnection(target.node, target.connectTo, { config: this.config, options: this.options, local: this.local, env: this.env });
     const connection = await connectThrough(endpoints, {
       homeDir: this.local.homeDir, insecureSkipHostKeyCheck: this.options.insecureSkipHostKeyCheck, log: this.log,
+    }).catch((error: unknown) => {
+      throw withoutSshHint(error);
     });
     const pooled = this.shells.get(target.node);
     connection.client.once('close', () => {

@@ -16,7 +16,15 @@ export function quoteArgv(argv: readonly string[]): string {
 /** Words that need no quotes; `=` and `~` are left out as they mean assignment and home expansion. */
 const plainWord = /^[A-Za-z0-9_./:@%+,-]+$/;
 
+/**
+ * Stands for the PID a node-side lookup found in the same round trip (see
+ * shared/pods/container-pid.ts): written as "$pid". No real argument can be
+ * it, as none can hold a NUL byte.
+ */
+export const lookedUpPid = '\0pid';
+
 export function quoteArg(arg: string): string {
+  if (arg === lookedUpPid) return '"$pid"';
   if (arg.includes('\0')) {
     // No shell and no exec() can carry a NUL byte inside an argument.
     throw new PluginError(`cannot pass an argument containing a NUL byte to a remote command: ${JSON.stringify(arg)}`,

@@ -30,10 +30,9 @@ export function diagnoseNodeConditions(view: ClusterView, observations: readonly
   }
   if (waiting.size === 0) return [];
   const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True' && !waiting.has(nodeName(n))).map(nodeName);
-  const daemonPods = view.cniDaemonPods();
   return [...waiting].map(([name, evidenceHere]): Finding => {
     const evidence = [evidenceHere];
-    const daemonHere = daemonPods.find((p) => p.spec?.nodeName === name);
+    const daemonHere = view.cniDaemonPodOn(name);
     if (daemonHere && isPodReady(daemonHere)) {
       return {
         code: 'CNI_CONFIG_INVALID', confidence: 0.6, evidence,

@@ -93,8 +93,7 @@ const isCoreDns = (name: string | undefined) => /^coredns-/.test(name ?? '');
 
 /** Another pod on the node with an HTTP/TCP probe is Ready: node → pod traffic demonstrably works. */
 function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string | undefined): boolean {
-  return view.podsOnNode(node).some((p: V1Pod) => p.metadata?.name !== exceptPod && !p.spec?.hostNetwork && isPodReady(p) &&
-    (p.spec?.containers ?? []).some((c) => c.readinessProbe?.httpGet ?? c.readinessProbe?.tcpSocket ?? c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket));
+  return view.otherProbedPodReady(node, exceptPod);
 }
 
 /** Any component timing out on a pod IP (apiserver → metrics-server, webhooks ...): the pod network drops it. */

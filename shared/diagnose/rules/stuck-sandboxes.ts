@@ -14,7 +14,7 @@ export function isPodSettling(view: ClusterView, pod: V1Pod): boolean {
   if (now === undefined) return false;
   const changes = (pod.status?.conditions ?? []).filter((c) => c.type === 'PodScheduled' || c.type === 'Ready')
     .map((c) => Date.parse(String(c.lastTransitionTime ?? ''))).filter((t) => Number.isFinite(t));
-  return changes.length > 0 && now - Math.max(...changes) <= stuckAfterMs;
+  return changes.length > 0 && now - changes.reduce((a, b) => Math.max(a, b)) <= stuckAfterMs;
 }
 
 /** Scheduled, not on the host network, and still waiting in ContainerCreating for over a minute. */

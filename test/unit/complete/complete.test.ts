@@ -22,13 +22,13 @@ describe('completion plans from the yargs definitions', () => {
     expect(nsenter.flags.find((f) => f.name === 'tty')).toMatchObject({ aliases: ['t'], noValue: true });
     expect(netcheck.flags.find((f) => f.name === 'color')).toMatchObject({ negatable: true });
     expect(nsenter.positionals).toEqual(['pod']);
-    expect(netcheck.commands.map((c) => [c.name, c.positionals])).toEqual([['iptables', ['node']], ['completion', ['action', 'dir']]]);
+    expect(netcheck.commands.map((c) => [c.name, c.positionals])).toEqual([['iptables', ['node']], ['helpers', []], ['completion', ['action', 'dir']]]);
   });
 
   it('lists long flags with descriptions; short ones after a single dash', () => {
     const plan = planCompletion(nsenter, ['--i']);
     expect(plan).toMatchObject({ kind: 'static', directive: Directive.noFileComp });
-    expect(values(plan)).toEqual(['--insecure-skip-host-key-check', '--ifaces', '--interactive']);
+    expect(values(plan)).toEqual(['--insecure-skip-host-key-check', '--image', '--image-pull-secret', '--ifaces', '--interactive']);
     expect(values(planCompletion(nsenter, ['-']))).toEqual(expect.arrayContaining(['-c', '-n', '-i', '-t', '--container']));
     expect(values(planCompletion(netcheck, ['--no']))).toEqual(['--no-color', '--node-address-type', '--node-address']);
   });
@@ -58,7 +58,7 @@ describe('completion plans from the yargs definitions', () => {
   });
 
   it('offers netcheck\'s subcommands first, then nothing more once the positionals are filled', () => {
-    expect(values(planCompletion(netcheck, ['']))).toEqual(['iptables', 'completion']);
+    expect(values(planCompletion(netcheck, ['']))).toEqual(['iptables', 'helpers', 'completion']);
     expect(values(planCompletion(netcheck, ['completion', '']))).toEqual(['install']);
     expect(planCompletion(netcheck, ['completion', 'install', ''])).toEqual({ kind: 'static', candidates: [], directive: Directive.filterDirs });
     expect(values(planCompletion(nsenter, ['web-0', '']))).toEqual([]);
