@@ -168,9 +168,12 @@ async function readListFile<T>(file: string, kind: string, unreadable: Unreadabl
   }
   const named: T[] = [];
   let nameless = 0;
+  // Nodes and pods are looked up by name; an event or a config map without one still says something.
+  const needsName = kind === 'node' || kind === 'pod';
   const splitter = new ListItemSplitter((item) => {
     const metadata = isRecord(item) ? item.metadata : undefined;
-    if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') nameless++;
+    const hasName = isRecord(metadata) && typeof metadata.name === 'string' && metadata.name !== '';
+    if (!isRecord(item) || (needsName && !hasName)) nameless++;
     else if (!slim) named.push(item as T);
     else {
       sanitizer?.clean(kind, item);
@@ -202,7 +205,7 @@ async function readListFile<T>(file: string, kind: string, unreadable: Unreadabl
   if (!isRecord(list) || (list.items !== undefined && list.items !== null && !Array.isArray(list.items))) {
     throw wrongShape(file, `a ${kind} list ({"items": [...]})`);
   }
-  if (nameless > 0) unreadable.push({ what: `${nameless} ${kind} object(s) in ${file}`, reason: 'not an object with metadata.name; left out of the diagnosis', kind: 'data' });
+  if (nameless > 0) unreadable.push({ what: `${nameless} ${kind} object(s) in ${file}`, reason: `not an object${kind === 'node' || kind === 'pod' ? ' with metadata.name' : ''}; left out of the diagnosis`, kind: 'data' });
   return named;
 }
 
