@@ -61,6 +61,7 @@ describe('tap --delete --dry-run changes nothing', () => {
     const { code, shell, io } = await run(false);
     expect(code).toBe(0);
     expect(io.err).toContain('removed ntap4242 (source of default/web-0) from node kube-node-1');
-    expect(shell.asked.map((argv) => argv.join(' '))).toContain('ip link del ntap4242');
+    // Reverts may be batched into one remote script: the deletion is somewhere in what the node was asked.
+    expect(shell.asked.some((argv) => argv.join(' ').includes('ip link del ntap4242'))).toBe(true);
   });
 });
