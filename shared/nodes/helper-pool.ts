@@ -5,7 +5,8 @@ import { humanizeApiError, KubeApiError } from '../kube/api-errors.js';
 import type { KubeSession } from '../kube/kube-client.js';
 import { HttpStatusError, getText, requestText } from '../kube/raw-get.js';
 import { lastLine, RemoteCommandError, type ExecOptions, type ExecResult, type NodeShell } from '../ssh/node-shell.js';
-import { nodeName, type NodeLike } from '../ssh/node-address.js';
+import type { NodeLike } from '../ssh/node-address.js';
+import { shellPerNode } from '../ssh/node-shell-pool.js';
 import { isSudoPasswordFailure } from '../ssh/quote.js';
 import type { SshLog } from '../ssh/ssh-log.js';
 import {
@@ -86,19 +87,8 @@ export class HelperPodPool implements NodeShells {
   }
 
   shell(node: NodeLike): Promise<NodeShell> {
-    let name: string;
-    try {
-      name = nodeName(node);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    let shell = this.shells.get(name);
-    if (shell === undefined) {
-      shell = this.start(name);
-      this.shells.set(name, shell);
-      shell.catch(() => this.shells.delete(name));
-    }
-    return shell;
+    // A pod that failed to start is deleted at once: the next step may try again.
+    return shellPerNode(this.shells, node, (name) => this.start(name), { retryAfterFailure: true });
   }
 
   private async start(node: string): Promise<PodNodeShell> {

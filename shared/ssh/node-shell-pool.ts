@@ -64,18 +64,8 @@ export class NodeShellPool {
   }
 
   shell(node: NodeLike): Promise<NodeShell> {
-    let name: string;
-    try {
-      name = nodeName(node);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    let shell = this.shells.get(name);
-    if (shell === undefined) {
-      shell = this.connect(node);
-      this.shells.set(name, shell);
-    }
-    return shell;
+    // A node that could not be reached stays unreachable for this run: every step gets the same error at once.
+    return shellPerNode(this.shells, node, () => this.connect(node), { retryAfterFailure: false });
   }
 
   private async connect(node: NodeLike): Promise<NodeShell> {
@@ -100,4 +90,25 @@ export class NodeShellPool {
     this.shells.clear();
     await Promise.all(pending.map((shell) => shell.then((open) => open.close(), () => undefined)));
   }
+}
+
+/**
+ * The one shell of a node, started on first use and shared by every later caller; with
+ * retryAfterFailure a failed start is forgotten, so the next caller tries again.
+ */
+export function shellPerNode<S>(shells: Map<string, Promise<S>>, node: NodeLike, start: (name: string) => Promise<S>,
+  { retryAfterFailure }: { retryAfterFailure: boolean }): Promise<S> {
+  let name: string;
+  try {
+    name = nodeName(node);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  let shell = shells.get(name);
+  if (shell === undefined) {
+    shell = start(name);
+    shells.set(name, shell);
+    if (retryAfterFailure) shell.catch(() => shells.delete(name));
+  }
+  return shell;
 }

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { Io } from '../../../shared/cli/io.js';
 import { connectKube } from '../../../shared/kube/kube-client.js';
 import type { NodeShellPool } from '../../../shared/ssh/node-shell-pool.js';
 import { listOrDeleteTaps } from '../../../plugins/tap/list.js';
 import type { TapArgs } from '../../../plugins/tap/command.js';
 import { FakeApiServer } from '../../support/fake-api-server.js';
 import { recordedNodeShell } from '../../support/recorded-node-shell.js';
+import { captureIo } from '../../support/capture-io.js';
 
 // tap --delete --dry-run used to delete for real (list/delete ran before --dry-run was looked at).
 // Here: a real KubeSession against an API server on 127.0.0.1 listing one node, and that node's
@@ -17,15 +16,6 @@ import { recordedNodeShell } from '../../support/recorded-node-shell.js';
 
 const alias = 'kubectl-tap:v1 pod=default/web-0 role=source peer=kube-node-2 veth=veth1a2b3c4d pref=49152 clsact=ours hooks=ingress,egress';
 const links = JSON.stringify([{ ifname: 'flannel.1' }, { ifname: 'ntap4242', ifalias: alias }]);
-
-function captureIo(): Io & { text(): { out: string; err: string } } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (d) => (chunks.out += d));
-  err.on('data', (d) => (chunks.err += d));
-  return { out, err, color: false, interactive: false, env: {}, text: () => chunks };
-}
 
 describe('tap --delete --dry-run changes nothing', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcheck-tap-dry-'));

@@ -1,21 +1,11 @@
 import fs from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { PluginError, UsageError } from '../../../shared/cli/errors.js';
-import type { Io } from '../../../shared/cli/io.js';
 import { runPlugin, type Plugin } from '../../../shared/cli/run-plugin.js';
 import { VERSION } from '../../../shared/cli/version.js';
 import { netcheck } from '../../../plugins/netcheck/command.js';
 import { nsenter } from '../../../plugins/nsenter/command.js';
 import { tap } from '../../../plugins/tap/command.js';
-
-function captureIo(): Io & { text(): { out: string; err: string } } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (d) => (chunks.out += d));
-  err.on('data', (d) => (chunks.err += d));
-  return { out, err, color: false, interactive: false, env: {}, text: () => chunks };
-}
+import { captureIo } from '../../support/capture-io.js';
 
 function pluginThatThrows(error: unknown): Plugin<object> {
   return { name: 'demo', usage: 'kubectl demo POD', parse: async () => ({}), run: async () => { throw error; } };
