@@ -37,7 +37,7 @@ export interface NodeAccess {
 export function addNodeAccessOptions<T>(parser: Argv<T>): Argv<T & NodeAccessArgs> {
   return parser
     .group(['via', 'image', 'image-pull-secret', 'helper-namespace', 'helper-timeout'], 'Node access:')
-    .option('via', { type: 'string', describe: 'How to reach the nodes: ssh, or pod (a short-lived privileged helper pod per node, over pods/exec; no SSH needed) (default: $NETCHECK_VIA, else ssh)' })
+    .option('via', { type: 'string', choices: [...transports], describe: 'How to reach the nodes: ssh, or pod (a short-lived privileged helper pod per node, over pods/exec; no SSH needed) (default: $NETCHECK_VIA, else ssh)' })
     .option('image', { type: 'string', describe: `With --via pod: helper image with nsenter, sh and sleep (default: ${defaultHelperImage})` })
     .option('image-pull-secret', { type: 'string', describe: 'With --via pod: image pull secret for the helper image; repeat for more' })
     .option('helper-namespace', { type: 'string', describe: 'With --via pod: namespace of the helper pods (default: the current namespace)' })
