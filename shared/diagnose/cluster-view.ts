@@ -91,6 +91,18 @@ export class ClusterView {
   }
 
   /**
+   * When the kubelet last reported the node Ready (Ready's lastHeartbeatTime, ms since the epoch), if
+   * it is Ready now. The kubelet checks the runtime's network status every few seconds and reports it
+   * in Ready, so a Ready heartbeat says the runtime had a usable CNI config at that time.
+   */
+  readyReportedAt(name: string | undefined): number | undefined {
+    const ready = this.node(name) && readyCondition(this.node(name)!);
+    if (ready?.status !== 'True') return undefined;
+    const t = Date.parse(String(ready.lastHeartbeatTime ?? ''));
+    return Number.isFinite(t) ? t : undefined;
+  }
+
+  /**
    * The snapshot's "now", without a clock: the newest node heartbeat (kubelets
    * post status every few seconds to a minute). Works the same on a dump.
    */

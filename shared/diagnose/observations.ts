@@ -1,8 +1,8 @@
 import type { CoreV1Event, V1Node } from '@kubernetes/client-node';
 import { splitPodLogKey, type NodeFacts } from '../snapshot/types.js';
-import { isPodReady, type ClusterView } from './cluster-view.js';
+import { isPodReady, networkNotReadyPattern, type ClusterView } from './cluster-view.js';
 import { parseLogTime } from './log-time.js';
-import { cniAddFailed } from './rules/unexplained-failures.js';
+import { cniAddFailed, cniConfigMissing } from './rules/unexplained-failures.js';
 import type { Evidence } from './types.js';
 
 export type ObservationSource = 'event' | 'nodeCondition' | 'kubeletLog' | 'runtimeLog' | 'podLog';
@@ -83,6 +83,12 @@ function nodeLogObservations(view: ClusterView, node: string, facts: NodeFacts):
 const podInLogLine = /\bpods?=\\?"(?<ns>[\w.-]+)\/(?<name>[\w.-]+)\\?"|"(?<name2>[\w.-]+)_(?<ns2>[\w-]+)\((?:[0-9a-f-]{36})\)|\bk8s_[\w.-]+?_(?<name3>[\w.-]+)_(?<ns3>[\w-]+)_[0-9a-f-]{36}_\d+/;
 
 /**
+ * How long a kubelet may still report Ready after its runtime lost the CNI config: it polls the
+ * runtime's status every 5 s, so a Ready reported 6 s or more after a line was computed after it.
+ */
+const runtimeStatusLagMs = 6_000;
+
+/**
  * Why a node log line is history, or undefined when it counts. A line without a
  * time counts: nothing says it is old.
  */
@@ -90,6 +96,12 @@ function pastLogLine(view: ClusterView, line: string, node: string, readySince: 
   const reference = readySince ?? now;
   const time = reference === undefined ? undefined : parseLogTime(line, reference, now);
   if (time !== undefined && readySince !== undefined && time < readySince) return `older than ${node} becoming Ready at ${new Date(readySince).toISOString()}`;
+  // "No usable CNI config" followed by the kubelet reporting the node Ready: the config was back by then
+  // (an agent or a person rewriting it leaves such a line; containerd reloads on every file event).
+  const reportedReady = time === undefined ? undefined : view.readyReportedAt(node);
+  if (time !== undefined && reportedReady !== undefined && time + runtimeStatusLagMs <= reportedReady && (cniConfigMissing.test(line) || networkNotReadyPattern.test(line))) {
+    return `${node} reported Ready after it, at ${new Date(reportedReady).toISOString()}`;
+  }
   // A failed CNI ADD followed by a pod on the same node getting its network: overcome since.
   const success = time === undefined ? undefined : view.lastPodNetworkSuccess(node);
   if (time !== undefined && success !== undefined && time < success && cniAddFailed.test(line)) {

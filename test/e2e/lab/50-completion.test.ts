@@ -71,7 +71,7 @@ describeLab('shell completion in the lab (scenario ready)', () => {
   });
 
   it(`${kubectlCompletes ? 'kubectl' : 'the helper (kubectl < 1.26 cannot)'} completes netcheck's subcommands and flags`, () => {
-    expect(complete('netcheck', [''])).toEqual({ values: ['iptables', 'completion'], directive: ':4' });
+    expect(complete('netcheck', [''])).toEqual({ values: ['iptables', 'helpers', 'completion'], directive: ':4' });
     const flags = complete('netcheck', ['--s']).values;
     expect(flags).toEqual(expect.arrayContaining(['--ssh', '--save-bundle', '--service', '--ssh-user', '--ssh-key']));
     expect(flags.every((f) => f.startsWith('--s'))).toBe(true);

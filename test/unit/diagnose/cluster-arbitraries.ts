@@ -259,6 +259,9 @@ const failure: fc.Arbitrary<{ kind: FailureKind; apply: (base: Base) => void }> 
         const at = transition + f.after;
         base.now = Math.max(base.now, at + 1000);
         for (const other of snapshot.nodes) for (const c of other.status?.conditions ?? []) c.lastHeartbeatTime = new Date(base.now);
+        // The kubelet has not reported this node Ready since the line (a Ready reported later would say
+        // the runtime's network was back: history); up to a second after it, too soon to reflect it.
+        for (const c of n.status?.conditions ?? []) c.lastHeartbeatTime = new Date(at + 1000);
         // The line may name a pod: one that is waiting for its sandbox.
         const podName = `api-6b7f9c-${f.name}`;
         snapshot.pods.push(pod('default', podName, nodeName, 'api', { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] }));

@@ -102,3 +102,27 @@ describe('CNI failures in node logs', () => {
     expect(d.history).toEqual([expect.objectContaining({ note: 'a pod on node-1 got its network later, at 2026-11-29T21:45:00.000Z' })]);
   });
 });
+
+describe('"no usable CNI config" in a runtime log of a node that stayed Ready', () => {
+  // What containerd 1.6 logs while a CNI config is rewritten (a temporary file, then a rename).
+  const line = 'time="2026-11-29T21:40:00.209533001Z" level=error msg="failed to reload cni configuration after receiving fs change event(WRITE         \\"/etc/cni/net.d/.10-bridge.conflist.tmp\\")" error="cni config load failed: no network config found in /etc/cni/net.d: cni plugin not initialized: failed to load cni config"';
+  const cluster = (readyReportedAt: string) => {
+    const node = makeNode('node-1');
+    Object.assign(node.status!.conditions![0]!, { lastTransitionTime: new Date('2026-11-29T08:00:00Z'), lastHeartbeatTime: new Date(readyReportedAt) });
+    return { ...emptySnapshot(), nodes: [node], pods: [makePod('default', 'web-1', { node: 'node-1' })], nodeFacts: { 'node-1': { runtimeLog: `${line}\n` } } };
+  };
+
+  it('followed by the kubelet reporting the node Ready (polled after the line): history, OK', () => {
+    const d = diagnose(cluster('2026-11-29T21:40:07Z'));
+    expect(d.containerNetwork).toEqual({ status: 'OK', step: 'ready' });
+    expect(d.history).toEqual([expect.objectContaining({ note: 'node-1 reported Ready after it, at 2026-11-29T21:40:07.000Z' })]);
+  });
+
+  it('with Ready last reported too soon after it to reflect it (or before it): counts, waiting for the CNI', () => {
+    for (const reportedAt of ['2026-11-29T21:40:03Z', '2026-11-29T21:39:00Z']) {
+      const d = diagnose(cluster(reportedAt));
+      expect(d.containerNetwork).toEqual({ status: 'NG', step: 'waiting-for-cni' });
+      expect(d.history).toEqual([]);
+    }
+  });
+});
