@@ -1,14 +1,13 @@
-import path from 'node:path';
-import { PluginError } from '../../shared/cli/errors.js';
+import { ExitCode, PluginError } from '../../shared/cli/errors.js';
 import type { Io } from '../../shared/cli/io.js';
 import { parseIptablesSave, rulesMentioningCidr, summarizeByOwner, type IptablesDump } from '../../shared/net/iptables.js';
 import { traceService, type ServiceTrace } from '../../shared/net/iptables-trace.js';
-import { clusterPodCidr, type ClusterPodCidr } from '../../shared/diagnose/cluster-cidr.js';
+import type { ClusterPodCidr } from '../../shared/diagnose/cluster-cidr.js';
 import type { NetcheckArgs } from './command.js';
 import { escapeControl } from '../../shared/cli/safe-text.js';
 import { writeOutput } from '../../shared/cli/output.js';
-import type { Shape } from '../../shared/kube/kube-client.js';
-import type { V1Pod } from '@kubernetes/client-node';
+import { ClusterView } from '../../shared/diagnose/cluster-view.js';
+import type { ClusterSnapshot } from '../../shared/snapshot/types.js';
 
 /** The iptables view as data: what -o json/yaml print and the text view renders. */
 export interface IptablesView {
@@ -57,50 +56,26 @@ export function renderIptablesView(view: IptablesView): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `kubectl netcheck iptables NODE`: from a bundle with --dump, else over SSH. */
-export async function runIptablesView(args: NetcheckArgs, io: Io): Promise<number> {
+/** `kubectl netcheck iptables NODE` on the snapshot the verdict reads: from --dump, else the cluster and that node. */
+export async function runIptablesView(args: NetcheckArgs, snapshot: ClusterSnapshot, io: Io): Promise<number> {
   const node = args.iptablesNode!;
-  let text: string;
-  let clusterCidr: ClusterPodCidr | undefined;
-  if (args.dump) {
-    const { nodeFactsDir, legacyNodeFactsDir } = await import('../../shared/snapshot/dump-layout.js');
-    const { readBoundedText, maxTextFileBytes } = await import('../../shared/files/bounded-read.js');
-    const candidates = [nodeFactsDir, legacyNodeFactsDir].map((facts) => path.join(args.dump!, facts, node, 'iptables-save.txt'));
-    let found: string | undefined;
-    for (const file of candidates) if (found === undefined) found = await readBoundedText(file, maxTextFileBytes);
-    if (found === undefined) throw new PluginError(`no iptables-save.txt for node ${escapeControl(node)} in ${args.dump}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
-    text = found;
-    const { readDump } = await import('../../shared/snapshot/read-dump.js');
-    const { ClusterView } = await import('../../shared/diagnose/cluster-view.js');
-    // A bundle without the cluster's objects still has the node's rules: fall back to the default CIDR.
-    clusterCidr = await readDump(args.dump, { slim: true }).then((snapshot) => new ClusterView(snapshot).clusterPodCidr(), () => undefined);
-  } else {
-    const { connectKube } = await import('../../shared/kube/kube-client.js');
-    const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
-    const kube = await connectKube(args, io.env);
-    const { readNode } = await import('../../shared/pods/read-objects.js');
-    const { listShape, objectShape } = await import('../../shared/kube/api-shapes.js');
-    const nodeObject = await readNode(kube, node);
-    // Both optional: a view-only user may not read kubeadm-config, and not every cluster runs kubeadm.
-    const optional = <T>(resource: string, apiPath: string, shape: Shape<T>, query = {}) =>
-      kube.getJson({ verb: 'get', resource }, apiPath, shape, query).catch(() => undefined);
-    const [kubeadmConfig, controllerManagers] = await Promise.all([
-      optional('configmaps', '/api/v1/namespaces/kube-system/configmaps/kubeadm-config', objectShape<{ data?: { ClusterConfiguration?: string } }>('config map')),
-      optional('pods', '/api/v1/namespaces/kube-system/pods', listShape<V1Pod>('pod'), { labelSelector: 'component=kube-controller-manager' }),
-    ]);
-    clusterCidr = clusterPodCidr({
-      kubeadmClusterConfiguration: kubeadmConfig?.data?.ClusterConfiguration,
-      pods: controllerManagers?.items ?? [],
-      nodePodCidr: nodeObject.spec?.podCIDR,
-    });
-    const pool = await openNodeShells(args, io, kube);
-    try {
-      text = await (await pool.shell(nodeObject)).run(['iptables-save'], { sudo: true });
-    } finally {
-      await pool.closeAll();
-    }
-  }
+  const text = snapshot.nodeFacts[node]?.iptablesSave;
+  if (text === undefined) throw missingRules(args, snapshot, node);
+  const clusterCidr = new ClusterView(snapshot).clusterPodCidr();
   const view = buildIptablesView(node, parseIptablesSave(text), clusterCidr, args.service);
   await writeOutput(io, args.output, view, renderIptablesView);
   return view.service && !view.service.complete ? 1 : 0;
+}
+
+/** Why there are no rules to show: not in the bundle, no such node, or the node could not be read. */
+function missingRules(args: NetcheckArgs, snapshot: ClusterSnapshot, node: string): PluginError {
+  const name = escapeControl(node);
+  if (args.dump !== undefined) {
+    return new PluginError(`no iptables-save.txt for node ${name} in ${escapeControl(args.dump)}`, 1, 'collect one with: kubectl netcheck --ssh --save-bundle DIR');
+  }
+  if (!snapshot.nodes.some((n) => n.metadata?.name === node)) {
+    return new PluginError(`node ${name} not found`, ExitCode.couldNotCheck, 'list the nodes with: kubectl get nodes');
+  }
+  const reasons = snapshot.unreadable.filter((u) => u.what.includes(`node ${node}`)).map((u) => `${u.what}: ${u.reason}`);
+  return new PluginError(`could not read iptables-save on node ${name}${reasons.length > 0 ? `: ${escapeControl(reasons.join('; '))}` : ''}`, ExitCode.couldNotCheck);
 }

@@ -11,8 +11,11 @@ import type { ClusterSnapshot } from '../../shared/snapshot/types.js';
 import type { NetcheckArgs } from './command.js';
 import { defaultWaitTimeout } from './validate.js';
 
-/** Where the snapshot comes from: a dump folder, or the live cluster (plus the nodes with --ssh). */
-async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<ClusterSnapshot> {
+/**
+ * Where the snapshot comes from: a dump folder, or the live cluster (plus the nodes with --ssh or
+ * --via; `factsOf` narrows the node facts to those nodes). The verdict and the iptables view both read it.
+ */
+export async function collect(args: NetcheckArgs, io: Io, progress: Progress, factsOf?: readonly string[]): Promise<ClusterSnapshot> {
   if (args.dump) {
     const { readDump } = await import('../../shared/snapshot/read-dump.js');
     progress.step(`reading ${args.dump}`);
@@ -26,10 +29,11 @@ async function collect(args: NetcheckArgs, io: Io, progress: Progress): Promise<
   if (args.ssh || args.via !== undefined) {
     const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
     const { gatherAllNodeFacts } = await import('../../shared/nodes/gather-node-facts.js');
+    const nodes = factsOf ? snapshot.nodes.filter((n) => factsOf.includes(n.metadata?.name ?? '')) : snapshot.nodes;
     const pool = await openNodeShells(args, io, kube);
-    progress.step(`reading facts on ${snapshot.nodes.length} node(s) ${pool.via === 'pod' ? 'through helper pods' : 'over SSH'}`);
+    progress.step(`reading facts on ${nodes.length} node(s) ${pool.via === 'pod' ? 'through helper pods' : 'over SSH'}`);
     try {
-      const { nodeFacts, unreadable } = await gatherAllNodeFacts(snapshot.nodes, pool);
+      const { nodeFacts, unreadable } = await gatherAllNodeFacts(nodes, pool);
       snapshot.nodeFacts = nodeFacts;
       for (const u of unreadable) snapshot.unreadable.push(u);
     } finally {
@@ -60,7 +64,15 @@ export async function runNetcheck(args: NetcheckArgs, io: Io): Promise<number> {
   }
   if (args.iptablesNode) {
     const { runIptablesView } = await import('./iptables-view.js');
-    return runIptablesView(args, io);
+    const progress = await startProgress(io, 'reading the cluster');
+    try {
+      // The node's facts come the way the verdict's do: over SSH unless --via says otherwise.
+      const snapshot = await collect({ ...args, ssh: args.dump === undefined }, io, progress, [args.iptablesNode]);
+      progress.stop();
+      return await runIptablesView(args, snapshot, io);
+    } finally {
+      progress.stop();
+    }
   }
   const progress = await startProgress(io, 'reading the cluster');
   try {
