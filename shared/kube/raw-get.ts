@@ -32,18 +32,24 @@ export async function getText(config: KubeConfig, apiPath: string, query: Query 
   return requestText(config, 'GET', apiPath, undefined, query, signal, accept);
 }
 
-/** Any verb with an optional JSON body (create, delete...); the answer's body as text, non-2xx as HttpStatusError. */
-export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
-  query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
+/** The URL, options and module of one request to the API server: the one place its address, query and credentials are put together. */
+async function prepareRequest(config: KubeConfig, method: string, apiPath: string, query: Query, signal: AbortSignal | undefined,
+  accept: string, hasJsonBody: boolean): Promise<{ url: URL; options: https.RequestOptions; transport: typeof https | typeof http }> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = { Accept: accept, ...(payload !== undefined && { 'Content-Type': 'application/json' }) };
+  const headers: Record<string, string> = { Accept: accept, ...(hasJsonBody && { 'Content-Type': 'application/json' }) };
   const options: https.RequestOptions = { method, headers, ...(signal && { signal }) };
   // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
   await config.applyToHTTPSOptions(options);
-  const transport = url.protocol === 'http:' ? http : https;
+  return { url, options, transport: url.protocol === 'http:' ? http : https };
+}
+
+/** Any verb with an optional JSON body (create, delete...); the answer's body as text, non-2xx as HttpStatusError. */
+export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
+  query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const { url, options, transport } = await prepareRequest(config, method, apiPath, query, signal, accept, payload !== undefined);
   return new Promise((resolve, reject) => {
     const request = transport.request(url, options, (response) => {
       const chunks: Buffer[] = [];
@@ -78,12 +84,7 @@ export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | '
  * the promise rejects with that error.
  */
 export async function getStream(config: KubeConfig, apiPath: string, query: Query, onData: (chunk: Buffer) => void, signal?: AbortSignal): Promise<void> {
-  const server = new URL(config.getCurrentCluster()!.server);
-  const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, ...(signal && { signal }) };
-  await config.applyToHTTPSOptions(options);
-  const transport = url.protocol === 'http:' ? http : https;
+  const { url, options, transport } = await prepareRequest(config, 'GET', apiPath, query, signal, 'application/json', false);
   return new Promise((resolve, reject) => {
     const request = transport.request(url, options, (response) => {
       const status = response.statusCode ?? 0;

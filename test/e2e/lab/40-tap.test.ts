@@ -1,29 +1,13 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeLab, kubectl, labEnv, useScenario } from '../../support/lab.js';
+import { capturedPackets as packets, corednsPodsOnTwoNodes, labSsh as ssh, startTap as startLabTap, tapNodeState as nodeState, type LabPod, type RunningTap } from '../../support/tap-lab.js';
 
 // kubectl tap through the real kubectl: a real vxlan between two lab nodes, real tc
 // mirred on the pod's veth, tcpdump on the receiving node; and no residue, ever.
 
-interface LabPod { name: string; node: string; ip: string }
-
-const ssh = (env: NodeJS.ProcessEnv, node: string, command: string) =>
-  execFileSync('ssh', ['-F', env.NETCHECK_SSH_CONFIG!, '-o', 'BatchMode=yes', node, command], { encoding: 'utf8' });
-
-/**
- * What a tap may touch on a node: links, qdiscs, and the filters on every device.
- * The bridge's running timers and the kernel's late "qlen" on a fresh veth are not state.
- */
-function nodeState(env: NodeJS.ProcessEnv, node: string): string {
-  return ssh(env, node, 'ip -d link show; tc qdisc show; for d in $(ls /sys/class/net); do tc filter show dev $d ingress; tc filter show dev $d egress; done 2>/dev/null')
-    .replace(/\b\w+_timer +[\d.]+/g, '').replace(/ qlen \d+/g, '').replace(/ +$/gm, '');
-}
-
-function packets(pcap: string, filter: string): string[] {
-  return execFileSync('tcpdump', ['-n', '-r', pcap, filter], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
-}
 
 describeLab('kubectl tap in the lab (scenario ready)', () => {
   let env: NodeJS.ProcessEnv;
@@ -35,12 +19,7 @@ describeLab('kubectl tap in the lab (scenario ready)', () => {
   beforeAll(() => {
     useScenario('ready');
     env = labEnv();
-    const list = JSON.parse(kubectl(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns', '-o', 'json'], env).stdout) as {
-      items: { metadata: { name: string }; spec: { nodeName: string }; status: { podIP: string } }[];
-    };
-    const pods = list.items.map((p) => ({ name: p.metadata.name, node: p.spec.nodeName, ip: p.status.podIP }));
-    source = pods[0]!;
-    other = pods.find((p) => p.node !== source.node)!;
+    ({ source, other } = corednsPodsOnTwoNodes(env));
     for (const node of [source.node, other.node]) before[node] = nodeState(env, node);
   }, 900_000);
 
@@ -51,18 +30,7 @@ describeLab('kubectl tap in the lab (scenario ready)', () => {
   }
 
   /** Starts a tap in the background; resolves once it reports "tap up". */
-  async function startTap(args: string[]): Promise<{ child: ChildProcess; stderr: () => string; exit: Promise<number | null> }> {
-    const child = spawn('kubectl', ['tap', '-n', 'kube-system', source.name, '--dest', other.node, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => { stderr += d; });
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-    for (let i = 0; i < 300 && !stderr.includes('tap up'); i++) {
-      if (child.exitCode !== null) throw new Error(`tap exited early: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(stderr).toContain('tap up');
-    return { child, stderr: () => stderr, exit };
-  }
+  const startTap = (args: string[]): Promise<RunningTap> => startLabTap(env, source, other, args, 30_000);
 
   function pingFromPod(count = 5): void {
     const r = spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--', 'ping', '-c', String(count), '-i', '0.2', other.ip], { env, encoding: 'utf8' });

@@ -1,8 +1,9 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeLab, kubectl, labEnv, useScenario } from '../../support/lab.js';
+import { capturedPackets, corednsPodsOnTwoNodes, labSsh as ssh, startTap as startLabTap, tapNodeState, type LabPod, type RunningTap } from '../../support/tap-lab.js';
 
 // The helper-pod transport (--via pod) in the lab, with SSH to the nodes made
 // unusable for the plugin (NETCHECK_SSH_CONFIG names a config that points
@@ -20,8 +21,6 @@ const podEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, NETCHEC
 const helperPods = (env: NodeJS.ProcessEnv): string =>
   kubectl(['get', 'pods', '-A', '-l', 'kubectl-netcheck/helper=true', '--no-headers', '-o', 'custom-columns=NS:.metadata.namespace,NAME:.metadata.name'], env).stdout.trim();
 
-const ssh = (env: NodeJS.ProcessEnv, node: string, command: string) =>
-  execFileSync('ssh', ['-F', env.NETCHECK_SSH_CONFIG!, '-o', 'BatchMode=yes', node, command], { encoding: 'utf8' });
 
 function findingCodes(stdout: string): string[] {
   const doc = JSON.parse(stdout) as { findings: { code: string }[] };
@@ -75,37 +74,19 @@ for (const scenario of ['step1', 'case-a']) describeLab(`--via pod in scenario $
 
 describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
   let env: NodeJS.ProcessEnv;
-  let source: { name: string; node: string; ip: string };
-  let other: { name: string; node: string; ip: string };
+  let source: LabPod;
+  let other: LabPod;
   const before: Record<string, string> = {};
-  const nodeState = (node: string): string =>
-    ssh(env, node, 'ip -d link show; tc qdisc show; for d in $(ls /sys/class/net); do tc filter show dev $d ingress; tc filter show dev $d egress; done 2>/dev/null')
-      .replace(/\b\w+_timer +[\d.]+/g, '').replace(/ qlen \d+/g, '').replace(/ +$/gm, '');
+  const nodeState = (node: string): string => tapNodeState(env, node);
 
   beforeAll(() => {
     useScenario('ready');
     env = labEnv();
-    const list = JSON.parse(kubectl(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns', '-o', 'json'], env).stdout) as {
-      items: { metadata: { name: string }; spec: { nodeName: string }; status: { podIP: string } }[];
-    };
-    const pods = list.items.map((p) => ({ name: p.metadata.name, node: p.spec.nodeName, ip: p.status.podIP }));
-    source = pods[0]!;
-    other = pods.find((p) => p.node !== source.node)!;
+    ({ source, other } = corednsPodsOnTwoNodes(env));
     for (const node of [source.node, other.node]) before[node] = nodeState(node);
   }, 900_000);
 
-  async function startTap(args: string[]) {
-    const child = spawn('kubectl', ['tap', '-n', 'kube-system', source.name, '--dest', other.node, ...args], { env: podEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => { stderr += d; });
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-    for (let i = 0; i < 600 && !stderr.includes('tap up'); i++) {
-      if (child.exitCode !== null) throw new Error(`tap exited early: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(stderr).toContain('tap up');
-    return { child, stderr: () => stderr, exit };
-  }
+  const startTap = (args: string[]): Promise<RunningTap> => startLabTap(podEnv(env), source, other, args, 60_000);
 
   const expectNoResidue = (): void => {
     for (const node of [source.node, other.node]) expect(nodeState(node)).toBe(before[node]);
@@ -118,7 +99,7 @@ describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
     const ping = spawnSync('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--', 'ping', '-c', '5', '-i', '0.2', other.ip], { env: podEnv(env), encoding: 'utf8' });
     expect(ping.status).toBe(0);
     expect(await tap.exit).toBe(0);
-    const seen = execFileSync('tcpdump', ['-n', '-r', pcap, `icmp and host ${source.ip}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
+    const seen = capturedPackets(pcap, `icmp and host ${source.ip}`);
     expect(seen.length).toBe(10);
     expectNoResidue();
   }, 180_000);
