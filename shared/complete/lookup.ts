@@ -3,6 +3,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { readBoundedFileSync } from '../files/bounded-read.js';
 import { resolveKubeconfigSource } from '../kube/kubeconfig-sources.js';
 import type { LookupScope } from './complete.js';
 import { contextNames, planLightAccess, type KubeconfigDoc, type LightAccess } from './light-kubeconfig.js';
@@ -34,12 +35,12 @@ function namesFrom(source: Exclude<Source, 'contexts'>, body: string): string[] 
 }
 
 const read = (from: { data?: string; file?: string } | undefined, base64: boolean): Buffer | undefined =>
-  from?.data !== undefined ? Buffer.from(from.data, base64 ? 'base64' : 'utf8') : from?.file !== undefined ? fs.readFileSync(from.file) : undefined;
+  from?.data !== undefined ? Buffer.from(from.data, base64 ? 'base64' : 'utf8') : from?.file !== undefined ? readBoundedFileSync(from.file) : undefined;
 
 /** GET with the kubeconfig's certificates or token and node:https only. */
 function lightGet(access: LightAccess, target: { path: string; accept: string }): Promise<string> {
   const url = new URL(target.path.replace(/^\//, ''), access.server.endsWith('/') ? access.server : `${access.server}/`);
-  const token = access.token?.value ?? (access.token?.file !== undefined ? fs.readFileSync(access.token.file, 'utf8').trim() : undefined);
+  const token = access.token?.value ?? (access.token?.file !== undefined ? readBoundedFileSync(access.token.file).toString('utf8').trim() : undefined);
   const options: https.RequestOptions = {
     method: 'GET',
     headers: { Accept: target.accept, ...(token !== undefined && { Authorization: `Bearer ${token}` }) },
@@ -66,7 +67,7 @@ function lightGet(access: LightAccess, target: { path: string; accept: string })
 function readKubeconfigs(scope: LookupScope): KubeconfigDoc[] | undefined {
   const found = resolveKubeconfigSource({ flag: scope.kubeconfig, env: process.env, home: os.homedir(), exists: fs.existsSync });
   if (found.kind !== 'files') return undefined;
-  return found.files.map((file) => ({ dir: path.dirname(file), doc: yaml.load(fs.readFileSync(file, 'utf8')) as KubeconfigDoc['doc'] }));
+  return found.files.map((file) => ({ dir: path.dirname(file), doc: yaml.load(readBoundedFileSync(file).toString('utf8')) as KubeconfigDoc['doc'] }));
 }
 
 /** The same through the client library: exec plugins, auth providers, proxies, in-cluster. */
