@@ -4,7 +4,9 @@
 // held-out set (scored, never tuned on) separately. For each: top-cause accuracy, the
 // false all-clear count ("Container network => OK" on a case with failure evidence) and
 // the confusion between causes. Misses are listed for dev and extra files only.
-//   npm run bench:accuracy [-- more.jsonl ...]     (extra files are scored as dev sets)
+//   npm run bench:accuracy [-- [--dev-only] more.jsonl ...]     (extra files are scored as dev sets)
+// --dev-only leaves the held-out figures out: what whoever tunes rules runs, so that no
+// figure of the held-out set steers a rule change.
 // The scorer is TypeScript shared with the corpus test; esbuild (as in scripts/build.mjs)
 // bundles it once into dist/bench/ and this script imports it: no TypeScript at run time.
 import fs from 'node:fs';
@@ -22,10 +24,11 @@ await esbuild.build({
 const { scoreCorpus, renderScore } = await import(pathToFileURL(outfile).href);
 
 const corpus = path.join(root, 'test', 'fixtures', 'corpus');
+const devOnly = process.argv.includes('--dev-only');
 const sets = [
   { name: 'dev', file: path.join(corpus, 'dev.jsonl'), showCases: true },
-  { name: 'held-out', file: path.join(corpus, 'held-out.jsonl'), showCases: false },
-  ...process.argv.slice(2).map((file) => ({ name: `extra ${path.basename(file)}`, file: path.resolve(file), showCases: !/held-out|collector/.test(path.basename(file)) })),
+  ...(devOnly ? [] : [{ name: 'held-out', file: path.join(corpus, 'held-out.jsonl'), showCases: false }]),
+  ...process.argv.slice(2).filter((arg) => arg !== '--dev-only').map((file) => ({ name: `extra ${path.basename(file)}`, file: path.resolve(file), showCases: !/held-out|collector/.test(path.basename(file)) })),
 ];
 
 let falseAllClears = 0;

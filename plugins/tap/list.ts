@@ -60,7 +60,9 @@ export async function listOrDeleteTaps(args: TapArgs, kube: KubeSession, pool: N
   }
   const wanted = args.pod ? `${kube.namespace}/${args.pod}` : undefined;
   const found = outcomes.flatMap((o) => (o.ok ? o.value.taps.map((t) => ({ ...t, shell: o.value.shell })) : []))
-    .filter((t) => wanted === undefined || t.label.pod === wanted);
+    .filter((t) => wanted === undefined || t.label.pod === wanted)
+    // The API server's watch cache lists nodes in no fixed order; the same taps must print the same way.
+    .sort((a, b) => a.node.localeCompare(b.node) || a.ifname.localeCompare(b.ifname));
   if (args.delete) {
     for (const tap of found) {
       const teardown = teardownFromLabel(tap.ifname, tap.label);

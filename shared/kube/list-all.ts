@@ -34,7 +34,7 @@ export async function listAll<T = V1Pod>(kube: KubeSession, action: ApiAction, a
       if (items.length >= maxListItems) throw new KubeApiError(`listing ${action.resource} returned more than ${maxListItems} objects; giving up`, undefined);
       items.push(each(item));
     });
-    if (next === undefined) return items;
+    if (next === undefined) return inNameOrder(items);
     if (seenTokens.has(next)) {
       throw new KubeApiError(`the API server at ${kube.server} repeated a continue token while listing ${action.resource}: the list never ends`, undefined);
     }
@@ -47,6 +47,22 @@ export async function listAll<T = V1Pod>(kube: KubeSession, action: ApiAction, a
     if (abandoned()) throw new KubeApiError(`listing ${action.resource} abandoned: another read failed`, undefined);
     request = { ...query, limit: pageSize, continue: next };
   }
+}
+
+const keyOf = (item: unknown): string => {
+  const metadata = (item as { metadata?: { namespace?: unknown; name?: unknown } }).metadata;
+  return `${typeof metadata?.namespace === 'string' ? metadata.namespace : ''}/${typeof metadata?.name === 'string' ? metadata.name : ''}`;
+};
+
+/**
+ * The watch cache of older API servers answers in hash-map order, so the same cluster would
+ * list (and print) differently from one run to the next; etcd's order is namespace/name.
+ */
+export function inNameOrder<T>(items: T[]): T[] {
+  let sorted = true;
+  for (let i = 1; i < items.length && sorted; i++) sorted = keyOf(items[i - 1]) <= keyOf(items[i]);
+  if (sorted) return items;
+  return items.map((item) => ({ key: keyOf(item), item })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((entry) => entry.item);
 }
 
 /** One answer of a list, streamed: items go to `onItem`; returns the continue token, if any. */

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { kubectl } from './lab.js';
 
 // What the tap tests over SSH (40-tap) and over helper pods (45-transport) share: the two CoreDNS
@@ -28,6 +28,11 @@ export function corednsPodsOnTwoNodes(env: NodeJS.ProcessEnv): { source: LabPod;
 export function tapNodeState(env: NodeJS.ProcessEnv, node: string): string {
   return labSsh(env, node, 'ip -d link show; tc qdisc show; for d in $(ls /sys/class/net); do tc filter show dev $d ingress; tc filter show dev $d egress; done 2>/dev/null')
     .replace(/\b\w+_timer +[\d.]+/g, '').replace(/ qlen \d+/g, '').replace(/ +$/gm, '');
+}
+
+/** Removes every tap left on the nodes (over SSH), so a failed test does not make the next suites fail too. */
+export function removeLeftoverTaps(env: NodeJS.ProcessEnv): void {
+  spawnSync('kubectl', ['tap', '--delete'], { env, stdio: 'ignore', timeout: 120_000 });
 }
 
 /** The lines tcpdump reads from a pcap through a filter. */

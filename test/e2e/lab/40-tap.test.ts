@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeLab, kubectl, labEnv, useScenario } from '../../support/lab.js';
-import { capturedPackets as packets, corednsPodsOnTwoNodes, labSsh as ssh, startTap as startLabTap, tapNodeState as nodeState, type LabPod, type RunningTap } from '../../support/tap-lab.js';
+import { capturedPackets as packets, corednsPodsOnTwoNodes, removeLeftoverTaps, labSsh as ssh, startTap as startLabTap, tapNodeState as nodeState, type LabPod, type RunningTap } from '../../support/tap-lab.js';
 
 // kubectl tap through the real kubectl: a real vxlan between two lab nodes, real tc
 // mirred on the pod's veth, tcpdump on the receiving node; and no residue, ever.
@@ -23,7 +23,10 @@ describeLab('kubectl tap in the lab (scenario ready)', () => {
     for (const node of [source.node, other.node]) before[node] = nodeState(env, node);
   }, 900_000);
 
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  afterAll(() => {
+    removeLeftoverTaps(env);
+    fs.rmSync(work, { recursive: true, force: true });
+  }, 120_000);
 
   function expectNoResidue(): void {
     for (const node of [source.node, other.node]) expect(nodeState(env, node)).toBe(before[node]);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeLab, kubectl, labEnv, useScenario } from '../../support/lab.js';
-import { capturedPackets, corednsPodsOnTwoNodes, labSsh as ssh, startTap as startLabTap, tapNodeState, type LabPod, type RunningTap } from '../../support/tap-lab.js';
+import { capturedPackets, corednsPodsOnTwoNodes, removeLeftoverTaps, labSsh as ssh, startTap as startLabTap, tapNodeState, type LabPod, type RunningTap } from '../../support/tap-lab.js';
 
 // The helper-pod transport (--via pod) in the lab, with SSH to the nodes made
 // unusable for the plugin (NETCHECK_SSH_CONFIG names a config that points
@@ -83,6 +83,7 @@ describeLab('--via pod: tap, refusals, leftovers (scenario ready)', () => {
     useScenario('ready');
     env = labEnv();
     ({ source, other } = corednsPodsOnTwoNodes(env));
+    removeLeftoverTaps(env);
     for (const node of [source.node, other.node]) before[node] = nodeState(node);
   }, 900_000);
 
