@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { ExitCode, PluginError } from '../cli/errors.js';
 import type { NodeShell } from '../ssh/node-shell.js';
 import { quoteArgv } from '../ssh/quote.js';
@@ -12,51 +13,88 @@ export interface BatchResult {
   stderr: string;
 }
 
-/** Starts each command's record in the batch's stdout: `NCBATCH index code stdoutBytes stderrBytes`. */
-const recordTag = 'NCBATCH';
+/**
+ * A boundary no command's output will hold: random per batch (16 bytes, hex), so a
+ * line printed by a command (a log line, a file the user controls) cannot pose as one.
+ */
+export function newBoundary(): string {
+  return `NCB${crypto.randomBytes(16).toString('hex')}`;
+}
+
+const boundaryShape = /^NCB[0-9a-f]{32}$/;
 
 /**
  * One shell script that runs every argv in turn (each quoted by quoteArgv,
- * stdin from /dev/null), keeping each one's stdout, stderr and exit status in
- * a private temporary folder, and prints them as length-prefixed records. A
- * node's round trip costs far more than the commands, so a step's commands
- * travel together; the records are binary-safe and parsed by parseBatchOutput.
+ * stdin from /dev/null) and, after each, prints a boundary line carrying its
+ * index on stdout (with its exit status) and on stderr. Only shell builtins
+ * frame the output: no temporary files, no process per record. A node's round
+ * trip (and every fork on a busy node) costs far more than the commands, so a
+ * step's commands travel together; parseBatchOutput splits them again.
  */
-export function batchScript(commands: readonly Argv[], stopAtFirstFailure = false): string {
+export function batchScript(commands: readonly Argv[], boundary: string, stopAtFirstFailure = false): string {
+  if (!boundaryShape.test(boundary)) throw new Error(`batchScript: not a boundary: ${boundary}`);
   const lines = [
-    'd=$(mktemp -d) || exit 97',
-    'trap \'rm -rf "$d"\' EXIT',
-    'r() { printf \'%s %s %s %s %s\\n\' ' + recordTag + ' "$1" "$2" "$(wc -c <"$d/o" | tr -d " ")" "$(wc -c <"$d/e" | tr -d " ")"; cat "$d/o" "$d/e"; return "$2"; }',
+    `ncb_b=${boundary}`,
+    // Whatever a login shell printed comes before this line, and is no command's output.
+    'printf \'%s start\\n\' "$ncb_b"; printf \'%s start\\n\' "$ncb_b" >&2',
+    'ncb_r() { printf \'\\n%s %s %s\\n\' "$ncb_b" "$1" "$2"; printf \'\\n%s %s\\n\' "$ncb_b" "$1" >&2; return "$2"; }',
   ];
   commands.forEach((argv, index) => {
-    lines.push(`${quoteArgv(argv)} </dev/null >"$d/o" 2>"$d/e"; r ${index} $?${stopAtFirstFailure ? ' || exit 0' : ''}`);
+    lines.push(`${quoteArgv(argv)} </dev/null; ncb_r ${index} $?${stopAtFirstFailure ? ' || exit 0' : ''}`);
   });
   return lines.join('\n');
 }
 
-/** The records of a batch's stdout, in order; a batch cut short yields the records that arrived. Pure. */
-export function parseBatchOutput(stdout: Buffer, commands: readonly Argv[]): BatchResult[] {
-  const results: BatchResult[] = [];
-  let at = stdout.indexOf(`${recordTag} `);
-  while (at >= 0 && at < stdout.length) {
-    const lineEnd = stdout.indexOf(0x0a, at);
-    if (lineEnd < 0) break;
-    const fields = stdout.subarray(at, lineEnd).toString('latin1').split(' ');
-    const [tag, index, code, outBytes, errBytes] = [fields[0], Number(fields[1]), Number(fields[2]), Number(fields[3]), Number(fields[4])];
-    if (tag !== recordTag || fields.length !== 5 || ![index, code, outBytes, errBytes].every(Number.isSafeInteger)) break;
-    const outStart = lineEnd + 1;
-    const errStart = outStart + outBytes;
-    const end = errStart + errBytes;
-    if (end > stdout.length || commands[index] === undefined) break;
-    results.push({
-      argv: commands[index]!,
-      code,
-      stdout: stdout.subarray(outStart, errStart).toString('utf8'),
-      stderr: stdout.subarray(errStart, end).toString('utf8'),
-    });
-    at = end;
+interface Section {
+  body: Buffer;
+  code: number;
+}
+
+/** The sections of one stream: from the start line, each up to its command's boundary line. */
+function sections(stream: Buffer, boundary: string, withCode: boolean): Section[] {
+  const start = Buffer.from(`${boundary} start\n`);
+  let at = stream.indexOf(start);
+  if (at < 0) return [];
+  at += start.length;
+  const found: Section[] = [];
+  for (let index = 0; ; index++) {
+    const marker = Buffer.from(`\n${boundary} ${index}${withCode ? ' ' : '\n'}`);
+    const end = stream.indexOf(marker, at);
+    if (end < 0) break;
+    let next = end + marker.length;
+    let code = 0;
+    if (withCode) {
+      const lineEnd = stream.indexOf(0x0a, next);
+      code = lineEnd < 0 ? NaN : Number(stream.subarray(next, lineEnd).toString('latin1'));
+      if (!Number.isSafeInteger(code)) break;
+      next = lineEnd + 1;
+    }
+    found.push({ body: stream.subarray(at, end), code });
+    at = next;
   }
-  return results;
+  return found;
+}
+
+/** The results of a batch's stdout and stderr, in order; a batch cut short yields the commands that finished. Pure. */
+export function parseBatchOutput(stdout: Buffer, stderr: Buffer, commands: readonly Argv[], boundary: string): BatchResult[] {
+  const outs = sections(stdout, boundary, true);
+  const errs = sections(stderr, boundary, false);
+  const finished = Math.min(outs.length, errs.length, commands.length);
+  return Array.from({ length: finished }, (_, i) => ({
+    argv: commands[i]!,
+    code: outs[i]!.code,
+    stdout: outs[i]!.body.toString('utf8'),
+    stderr: errs[i]!.body.toString('utf8'),
+  }));
+}
+
+/** What the command a batch stopped in said last on stderr (after the last boundary line), if anything. */
+function lastWords(stderr: Buffer, boundary: string): string {
+  const text = stderr.toString('utf8');
+  const lastMarker = text.lastIndexOf(boundary);
+  const lineEnd = lastMarker < 0 ? -1 : text.indexOf('\n', lastMarker);
+  const after = lastMarker < 0 ? text : lineEnd < 0 ? '' : text.slice(lineEnd + 1);
+  return after.trim().split('\n').at(-1) ?? '';
 }
 
 export interface BatchOptions {
@@ -78,16 +116,20 @@ export interface BatchOptions {
 export async function runBatch(shell: NodeShell, commands: readonly Argv[], options: BatchOptions = {}): Promise<BatchResult[]> {
   if (commands.length === 0) return [];
   const { wrap, stopAtFirstFailure, ...execOptions } = options;
-  const script = batchScript(commands, stopAtFirstFailure);
+  const boundary = newBoundary();
+  const script = batchScript(commands, boundary, stopAtFirstFailure);
   const result = await shell.exec(wrap ? wrap(script) : ['sh', '-c', script], execOptions);
-  const records = parseBatchOutput(result.stdout ?? Buffer.alloc(0), commands);
+  const stdout = result.stdout ?? Buffer.alloc(0);
+  const stderr = result.stderr ?? Buffer.alloc(0);
+  const records = parseBatchOutput(stdout, stderr, commands, boundary);
   const stoppedOnPurpose = stopAtFirstFailure === true && records.length > 0 && records.at(-1)!.code !== 0;
   if (records.length < commands.length && !stoppedOnPurpose) {
-    if (records.length === 0 && wrap) throw new BatchPreludeError(result.code, result.stderrTail);
+    const started = stdout.includes(`${boundary} start\n`);
+    if (!started && wrap) throw new BatchPreludeError(result.code, result.stderrTail);
     const missing = commands[records.length]!;
-    const reason = result.code === 97 ? 'mktemp -d failed' : result.stderrTail.trim().split('\n').at(-1) || `exit ${result.code ?? result.signal}`;
+    const reason = lastWords(stderr, boundary) || (result.signal ? `killed by ${result.signal}` : `exit ${result.code ?? 'unknown (connection lost?)'}`);
     throw new PluginError(`commands on node ${shell.node} stopped before ${quoteArgv(missing)}: ${reason}`, ExitCode.couldNotCheck,
-      'the node may be short of disk space in /tmp, or the connection dropped; run again');
+      'the connection may have dropped, or the node is overloaded; run again');
   }
   return records;
 }
