@@ -6,7 +6,7 @@ import yaml from 'js-yaml';
 import { readBoundedFileSync } from '../files/bounded-read.js';
 import { resolveKubeconfigSource } from '../kube/kubeconfig-sources.js';
 import type { LookupScope } from './complete.js';
-import { contextNames, planLightAccess, type KubeconfigDoc, type LightAccess } from './light-kubeconfig.js';
+import { contextNames, planLightAccess, type KubeconfigDoc, type LightAccess } from '../kube/light-kubeconfig.js';
 
 /** Completion runs on every Tab: an unreachable cluster must not stall the shell. */
 const completionTimeoutMs = 2000;

@@ -1,16 +1,23 @@
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
+import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import yaml from 'js-yaml';
 import { PluginError, ExitCode, UsageError } from '../cli/errors.js';
 import { humanizeApiError, KubeApiError, type ApiAction } from './api-errors.js';
-import { getText, type Query } from './raw-get.js';
+import { getText, type Query, type RequestConfig } from './raw-get.js';
 import { maxConfigFileBytes, readBoundedFileSync } from '../files/bounded-read.js';
 import { parseDuration, type KubeFlags } from './kube-options.js';
-import { resolveKubeconfigSource } from './kubeconfig-sources.js';
+import { resolveKubeconfigSource, type KubeconfigSource } from './kubeconfig-sources.js';
+import { planLightAccess, type KubeconfigDoc, type LightAccess } from './light-kubeconfig.js';
 
 /** A loaded kubeconfig plus the one way every API call is made. */
 export interface KubeSession {
-  config: KubeConfig;
+  /** What every request reads the server, TLS material and credentials from. */
+  config: RequestConfig;
+  /** The client library's KubeConfig (loaded on first use: pods/exec needs it, nothing else does). */
+  clientConfig(): Promise<KubeConfig>;
   server: string;
   user?: string;
   context?: string;
@@ -41,10 +48,106 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
   if (timeoutMs === undefined) {
     throw new UsageError(`--request-timeout must be a duration like 30s, 1m or 0, got "${flags.requestTimeout}"`);
   }
+  if (source.kind === 'files') for (const file of source.files) checkSmallFile(file, 'kubeconfig');
+  // A plain kubeconfig (certificates or a token) needs no client library: it is a good part of our start-up.
+  const light = source.kind === 'files' ? planLightAccess(readKubeconfigDocs(source.files), flags) : undefined;
+  let clientConfig: Promise<KubeConfig> | undefined;
+  const loadClientConfig = (): Promise<KubeConfig> => (clientConfig ??= loadWithClient(source, flags));
+  let target: { config: RequestConfig; server: string; user?: string; context?: string; namespace: string };
+  if (light) {
+    target = { config: lightRequestConfig(light), server: light.server, ...(light.user && { user: light.user }), context: light.context, namespace: light.namespace };
+  } else {
+    const config = await loadClientConfig();
+    const contextObject = config.getContextObject(config.getCurrentContext());
+    target = { config, server: config.getCurrentCluster()!.server, user: config.getCurrentUser()?.name, context: contextObject?.name,
+      namespace: flags.namespace ?? contextObject?.namespace ?? 'default' };
+  }
+  const { config, server, user } = target;
+  return {
+    ...target,
+    clientConfig: loadClientConfig,
+    call,
+    async getJson<T>(action: ApiAction, apiPath: string, shape: Shape<T>, query: Query = {}): Promise<T> {
+      const text = await call(action, (signal) => getText(config, apiPath, query, signal));
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new KubeApiError(`the API server at ${server} answered GET ${apiPath} with something that is not JSON (${text.length} bytes)`, undefined,
+          'is the kubeconfig\'s server really a Kubernetes API server (not a proxy or a login page)?');
+      }
+      const wrong = shape(value);
+      if (wrong !== undefined) {
+        throw new KubeApiError(`the API server at ${server} answered GET ${apiPath} with JSON of the wrong shape: ${wrong}`, undefined,
+          'is the kubeconfig\'s server really a Kubernetes API server of a supported version?');
+      }
+      return value as T;
+    },
+  };
+
+  async function call<T>(action: ApiAction, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      if (timeoutMs! > 0) {
+        timer = setTimeout(() => {
+          const timeout = new DOMException('request timeout', 'TimeoutError');
+          controller.abort(timeout);
+          reject(timeout);
+        }, timeoutMs);
+      }
+    });
+    try {
+      return await Promise.race([request(controller.signal), expired]);
+    } catch (error) {
+      throw humanizeApiError(error, action, server, user);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+}
+
+/** The kubeconfig files, parsed; one that is not YAML is left to the client library, which reports it. */
+function readKubeconfigDocs(files: readonly string[]): KubeconfigDoc[] {
+  try {
+    return files.map((file) => ({ dir: path.dirname(file), doc: yaml.load(readBoundedFileSync(file, maxConfigFileBytes).toString('utf8')) as KubeconfigDoc['doc'] }));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Requests with a plain kubeconfig's certificates or token over node:https, through one
+ * keep-alive agent: TLS material is read and parsed once, and connections are reused
+ * (the client library makes a new agent, so a new TLS handshake, per request).
+ */
+function lightRequestConfig(access: LightAccess): RequestConfig {
+  const read = (from: { data?: string; file?: string } | undefined, what: string): Buffer | undefined => {
+    if (from?.data !== undefined) return Buffer.from(from.data, 'base64');
+    if (from?.file === undefined) return undefined;
+    checkSmallFile(from.file, `the kubeconfig's ${what}`);
+    return readBoundedFileSync(from.file, maxConfigFileBytes);
+  };
+  const agent = new https.Agent({
+    keepAlive: true, ca: read(access.ca, 'certificate-authority'), cert: read(access.cert, 'client-certificate'), key: read(access.key, 'client-key'),
+    rejectUnauthorized: !access.insecure,
+  });
+  if (access.token?.file !== undefined) checkSmallFile(access.token.file, 'the kubeconfig\'s tokenFile');
+  return {
+    getCurrentCluster: () => ({ server: access.server }),
+    async applyToHTTPSOptions(options: https.RequestOptions): Promise<void> {
+      options.agent = agent;
+      // A token file is read at each request, as kubectl does: projected tokens are rotated under us.
+      const token = access.token?.value ?? (access.token?.file !== undefined ? readBoundedFileSync(access.token.file, maxConfigFileBytes).toString('utf8').trim() : undefined);
+      if (token !== undefined) options.headers = { ...options.headers, Authorization: `Bearer ${token}` };
+    },
+  };
+}
+
+/** The kubeconfig through the client library: exec and auth-provider credentials, proxies, in-cluster. */
+async function loadWithClient(source: Exclude<KubeconfigSource, { kind: 'none' }>, flags: KubeFlags): Promise<KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
-  // A kubeconfig (and the files it names) is small: /dev/zero, a FIFO or a huge file is refused, not read.
-  if (source.kind === 'files') for (const file of source.files) checkSmallFile(file, 'kubeconfig');
   try {
     if (source.kind === 'in-cluster') {
       config.loadFromCluster();
@@ -79,53 +182,7 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
   for (const [file, what] of [[cluster.caFile, 'certificate-authority'], [currentUser?.certFile, 'client-certificate'], [currentUser?.keyFile, 'client-key']] as const) {
     if (file) checkSmallFile(file, `the kubeconfig's ${what}`);
   }
-  const contextObject = config.getContextObject(config.getCurrentContext());
-  const user = config.getCurrentUser()?.name;
-  return {
-    config,
-    server: cluster.server,
-    user,
-    context: contextObject?.name,
-    namespace: flags.namespace ?? contextObject?.namespace ?? 'default',
-    call,
-    async getJson<T>(action: ApiAction, apiPath: string, shape: Shape<T>, query: Query = {}): Promise<T> {
-      const text = await call(action, (signal) => getText(config, apiPath, query, signal));
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        throw new KubeApiError(`the API server at ${cluster.server} answered GET ${apiPath} with something that is not JSON (${text.length} bytes)`, undefined,
-          'is the kubeconfig\'s server really a Kubernetes API server (not a proxy or a login page)?');
-      }
-      const wrong = shape(value);
-      if (wrong !== undefined) {
-        throw new KubeApiError(`the API server at ${cluster.server} answered GET ${apiPath} with JSON of the wrong shape: ${wrong}`, undefined,
-          'is the kubeconfig\'s server really a Kubernetes API server of a supported version?');
-      }
-      return value as T;
-    },
-  };
-
-  async function call<T>(action: ApiAction, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      if (timeoutMs! > 0) {
-        timer = setTimeout(() => {
-          const timeout = new DOMException('request timeout', 'TimeoutError');
-          controller.abort(timeout);
-          reject(timeout);
-        }, timeoutMs);
-      }
-    });
-    try {
-      return await Promise.race([request(controller.signal), expired]);
-    } catch (error) {
-      throw humanizeApiError(error, action, cluster!.server, user);
-    } finally {
-      if (timer) clearTimeout(timer);
-    }
-  }
+  return config;
 }
 
 function checkSmallFile(file: string, what: string): void {

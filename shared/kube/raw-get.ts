@@ -1,6 +1,5 @@
 import https from 'node:https';
 import http from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
 
 /** An HTTP answer other than 2xx, shaped like the client library's ApiException (code + body). */
 export class HttpStatusError extends Error {
@@ -11,6 +10,15 @@ export class HttpStatusError extends Error {
 }
 
 export type Query = Record<string, string | number | undefined>;
+
+/**
+ * What a request takes from the kubeconfig: the server, then TLS material, credentials and an agent.
+ * A @kubernetes/client-node KubeConfig is one; lightRequestConfig (no client library) another.
+ */
+export interface RequestConfig {
+  getCurrentCluster(): { server: string } | null;
+  applyToHTTPSOptions(options: https.RequestOptions): Promise<void>;
+}
 
 /** The most one response may hold (a page of 500 pods is a few MB; a JavaScript string cannot hold much more than this). */
 export const maxBodyBytes = 500 * 1024 * 1024;
@@ -28,12 +36,12 @@ export class ResponseTooLargeError extends Error {
  * faster and lighter than the generated client's model conversion, which matters
  * on a 30,000-pod cluster.
  */
-export async function getText(config: KubeConfig, apiPath: string, query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
+export async function getText(config: RequestConfig, apiPath: string, query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   return requestText(config, 'GET', apiPath, undefined, query, signal, accept);
 }
 
 /** The URL, options and module of one request to the API server: the one place its address, query and credentials are put together. */
-async function prepareRequest(config: KubeConfig, method: string, apiPath: string, query: Query, signal: AbortSignal | undefined,
+async function prepareRequest(config: RequestConfig, method: string, apiPath: string, query: Query, signal: AbortSignal | undefined,
   accept: string, hasJsonBody: boolean): Promise<{ url: URL; options: https.RequestOptions; transport: typeof https | typeof http }> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
@@ -46,7 +54,7 @@ async function prepareRequest(config: KubeConfig, method: string, apiPath: strin
 }
 
 /** Any verb with an optional JSON body (create, delete...); the answer's body as text, non-2xx as HttpStatusError. */
-export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
+export async function requestText(config: RequestConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
   query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const { url, options, transport } = await prepareRequest(config, method, apiPath, query, signal, accept, payload !== undefined);
@@ -83,7 +91,7 @@ export async function requestText(config: KubeConfig, method: 'GET' | 'POST' | '
  * the caller bounds what it keeps. If onData throws, the request is abandoned and
  * the promise rejects with that error.
  */
-export async function getStream(config: KubeConfig, apiPath: string, query: Query, onData: (chunk: Buffer) => void, signal?: AbortSignal): Promise<void> {
+export async function getStream(config: RequestConfig, apiPath: string, query: Query, onData: (chunk: Buffer) => void, signal?: AbortSignal): Promise<void> {
   const { url, options, transport } = await prepareRequest(config, 'GET', apiPath, query, signal, 'application/json', false);
   return new Promise((resolve, reject) => {
     const request = transport.request(url, options, (response) => {

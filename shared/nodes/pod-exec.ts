@@ -54,9 +54,10 @@ async function openSocket(kube: KubeSession, pod: PodRef, argv: readonly string[
   for (const arg of argv) query.append('command', arg);
   const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/exec?${query.toString()}`;
   // client-node's handler negotiates v5.channel.k8s.io, else v4; its own stream plumbing (process.stdout...) is replaced by ours.
-  const stock = new Exec(kube.config).handler as unknown as { constructor: new (...args: unknown[]) => { connect(path: string, text: null, binary: (n: number, b: Buffer) => boolean): Promise<Socket> } };
+  const config = await kube.clientConfig();
+  const stock = new Exec(config).handler as unknown as { constructor: new (...args: unknown[]) => { connect(path: string, text: null, binary: (n: number, b: Buffer) => boolean): Promise<Socket> } };
   const quiet = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
-  const handler = new stock.constructor(kube.config, undefined, quiet);
+  const handler = new stock.constructor(config, undefined, quiet);
   return kube.call({ verb: 'create', resource: 'pods/exec', namespace: pod.namespace, name: pod.name },
     () => handler.connect(path, null, (stream, data) => {
       onFrame(stream, data);

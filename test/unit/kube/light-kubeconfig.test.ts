@@ -1,4 +1,4 @@
-import { contextNames, planLightAccess, type KubeconfigDoc } from '../../../shared/complete/light-kubeconfig.js';
+import { contextNames, planLightAccess, type KubeconfigDoc } from '../../../shared/kube/light-kubeconfig.js';
 
 const lab: KubeconfigDoc = {
   dir: '/home/op/.kube',
@@ -13,7 +13,7 @@ const lab: KubeconfigDoc = {
 describe('kubeconfig read without the client library (completion)', () => {
   it('takes certificates inline or from files relative to the kubeconfig', () => {
     expect(planLightAccess([lab], {})).toEqual({
-      server: 'https://10.0.0.1:6443', namespace: 'default', insecure: false,
+      context: 'admin', user: 'admin', server: 'https://10.0.0.1:6443', namespace: 'default', insecure: false,
       ca: { data: 'Q0E=' }, cert: { file: '/home/op/.kube/admin.crt' }, key: { data: 'S0VZ' },
     });
   });

@@ -1,10 +1,10 @@
 import path from 'node:path';
 
-// Completion runs on every Tab, and loading @kubernetes/client-node costs more
-// than the whole answer may take. The common kubeconfigs (client certificates
-// or a bearer token, files or inline data) need only YAML and node:https;
-// anything else (exec or auth-provider credentials, proxies, basic auth)
-// goes through the client library as every other command does.
+// Loading @kubernetes/client-node costs more than a completion's whole answer
+// may take, and a good part of a command's start-up (150 ms on a busy machine).
+// The common kubeconfigs (client certificates or a bearer token, files or
+// inline data) need only YAML and node:https; anything else (exec or
+// auth-provider credentials, proxies, basic auth) goes through the client library.
 
 interface NamedCluster { name?: string; cluster?: Record<string, unknown> }
 interface NamedUser { name?: string; user?: Record<string, unknown> }
@@ -17,6 +17,9 @@ export interface KubeconfigDoc {
 
 /** Everything a request needs, with file paths still unread. */
 export interface LightAccess {
+  context: string;
+  /** The context's user, for messages (RBAC errors name it). */
+  user?: string;
   server: string;
   namespace: string;
   insecure: boolean;
@@ -70,6 +73,8 @@ export function planLightAccess(docs: KubeconfigDoc[], flags: { context?: string
   const tokenValue = str(u.token);
   const tokenFile = str(u.tokenFile);
   return {
+    context: current,
+    ...(context.user && { user: context.user }),
     server: c.server,
     namespace: flags.namespace ?? context.namespace ?? 'default',
     insecure: c['insecure-skip-tls-verify'] === true,
