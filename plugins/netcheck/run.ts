@@ -8,6 +8,7 @@ import { toReport } from '../../shared/diagnose/render.js';
 import { writeOutput } from '../../shared/cli/output.js';
 import { parseDuration } from '../../shared/kube/kube-options.js';
 import type { ClusterSnapshot } from '../../shared/snapshot/types.js';
+import type { V1Node } from '@kubernetes/client-node';
 import type { NetcheckArgs } from './command.js';
 import { defaultWaitTimeout } from './validate.js';
 
@@ -25,22 +26,31 @@ export async function collect(args: NetcheckArgs, io: Io, progress: Progress, fa
   const { gatherClusterSnapshot } = await import('../../shared/kube/gather-cluster.js');
   const kube = await connectKube(args, io.env);
   const { podsWorthLogs } = await import('./pods-worth-logs.js');
-  const snapshot = await gatherClusterSnapshot(kube, { onStep: (t) => progress.step(t), podsWorthLogs });
-  if (args.ssh || args.via !== undefined) {
-    const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
-    const { gatherAllNodeFacts } = await import('../../shared/nodes/gather-node-facts.js');
-    const nodes = factsOf ? snapshot.nodes.filter((n) => factsOf.includes(n.metadata?.name ?? '')) : snapshot.nodes;
-    const pool = await openNodeShells(args, io, kube);
-    progress.step(`reading facts on ${nodes.length} node(s) ${pool.via === 'pod' ? 'through helper pods' : 'over SSH'}`);
-    try {
-      const { nodeFacts, unreadable } = await gatherAllNodeFacts(nodes, pool);
-      snapshot.nodeFacts = nodeFacts;
-      for (const u of unreadable) snapshot.unreadable.push(u);
-    } finally {
-      await pool.closeAll();
-    }
+  if (!args.ssh && args.via === undefined) return gatherClusterSnapshot(kube, { onStep: (t) => progress.step(t), podsWorthLogs });
+
+  const { openNodeShells } = await import('../../shared/nodes/open-shells.js');
+  const { gatherAllNodeFacts } = await import('../../shared/nodes/gather-node-facts.js');
+  const pool = await openNodeShells(args, io, kube);
+  try {
+    // The nodes are read as soon as the API lists them, while pods, events and logs are still coming.
+    let factsRead: ReturnType<typeof gatherAllNodeFacts> | undefined;
+    let nodeCount = 0;
+    const readFacts = (listed: readonly V1Node[]) => {
+      const nodes = factsOf ? listed.filter((n) => factsOf.includes(n.metadata?.name ?? '')) : listed;
+      nodeCount = nodes.length;
+      factsRead = gatherAllNodeFacts(nodes, pool);
+      factsRead.catch(() => undefined); // awaited below, after the lists
+    };
+    const snapshot = await gatherClusterSnapshot(kube, { onStep: (t) => progress.step(t), podsWorthLogs, onNodes: readFacts });
+    if (factsRead === undefined) readFacts(snapshot.nodes); // the node list could not be read: none to visit
+    progress.step(`reading facts on ${nodeCount} node(s) ${pool.via === 'pod' ? 'through helper pods' : 'over SSH'}`);
+    const { nodeFacts, unreadable } = await factsRead!;
+    snapshot.nodeFacts = nodeFacts;
+    for (const u of unreadable) snapshot.unreadable.push(u);
+    return snapshot;
+  } finally {
+    await pool.closeAll();
   }
-  return snapshot;
 }
 
 /** Text, json or yaml through the one output writer: data from the cluster is escaped in text. */

@@ -18,12 +18,13 @@ import type { NsenterArgs } from './command.js';
 export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
   const namespaces = args.ns.split(',').map((n) => n.trim()).filter(Boolean);
   const kube = await connectKube(args, io.env);
-  const { pod, node } = await readPodAndNode(kube, kube.namespace, args.pod);
-  const picked = pickContainer(pod, args.container);
-  if (picked.note) io.err.write(`note: ${escapeControl(picked.note)}\n`);
-  const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;
+  // Opened first: the transport readies itself (loads ssh2) while the API server answers.
   const pool = await openNodeShells(args, io, kube);
   try {
+    const { pod, node } = await readPodAndNode(kube, kube.namespace, args.pod);
+    const picked = pickContainer(pod, args.container);
+    if (picked.note) io.err.write(`note: ${escapeControl(picked.note)}\n`);
+    const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;
     // One round trip: the node finds the container's PID itself, then runs the command in its namespaces.
     const remote = withPidLookup(picked, runtime, `exec ${quoteArgv(nsenterArgv(lookedUpPid, namespaces, args.command.length > 0 ? args.command : ['true']))}`, args.verbose > 0);
     if (args.dryRun) {

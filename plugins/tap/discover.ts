@@ -40,18 +40,17 @@ function underlayOrFail(node: string, links: readonly IpLink[], address: string)
 
 /** Everything the plan needs, read from the API and both nodes; nothing is changed. */
 export async function discoverTap(args: TapArgs, kube: KubeSession, pool: NodeShells): Promise<Discovered> {
+  // Both nodes at once, one exec each: PID, interfaces, links and qdiscs on the source; links on the receiver.
+  // The receiver is named on the command line: its reads start at once, beside the pod's.
+  const destNodeRead = args.dest ? readNode(kube, args.dest) : undefined;
+  const destLinksRead = destNodeRead?.then(async (node) => nodeLinks(await pool.shell(node)));
+  destLinksRead?.catch(() => undefined);
   const { pod, node: sourceNode } = await readPodAndNode(kube, kube.namespace, args.pod!);
   const podName = `${kube.namespace}/${args.pod}`;
   const picked = pickContainer(pod, undefined);
   if (picked.hostNetwork) throw new UsageError(`pod ${podName} uses the host network: it has no interface of its own to mirror`);
-  // Both nodes at once, one exec each: PID, interfaces, links and qdiscs on the source; links on the receiver.
-  let destNode: V1Node | undefined;
-  if (args.dest) {
-    destNode = await readNode(kube, args.dest);
-    if (destNode.metadata?.name === sourceNode.metadata?.name) throw new UsageError(`--dest ${args.dest} is the pod's own node: pick another node to receive the copy`);
-  }
-  const destLinksRead = destNode ? pool.shell(destNode).then(nodeLinks) : undefined;
-  destLinksRead?.catch(() => undefined);
+  const destNode: V1Node | undefined = await destNodeRead;
+  if (destNode && destNode.metadata?.name === sourceNode.metadata?.name) throw new UsageError(`--dest ${args.dest} is the pod's own node: pick another node to receive the copy`);
   const sourceShell = await pool.shell(sourceNode);
   const { map, extra: [hostAddrs, allQdiscs] } = await readPodNetwork(sourceShell, picked, nodeRuntime(sourceNode)?.runtime ?? picked.ref.runtime,
     [ipAddrShowArgv, ['tc', '-j', 'qdisc', 'show']]);

@@ -20,12 +20,14 @@ export interface GatherOptions {
   /** Which pods' logs to read (the diagnosis knows which matter); none when not given. */
   podsWorthLogs?: (pods: readonly V1Pod[]) => V1Pod[];
   onStep?: (step: string) => void;
+  /** Called with the node list as soon as it is read, while the other lists are still coming (node facts start there). */
+  onNodes?: (nodes: readonly V1Node[]) => void;
 }
 
 
 /** Reads what the diagnosis needs from the live API; RBAC refusals are recorded, not fatal. */
 export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOptions = {}): Promise<ClusterSnapshot> {
-  const { pageSize = 5000, logTailLines = 100, podsWorthLogs = () => [], onStep = () => {} } = options;
+  const { pageSize = 5000, logTailLines = 100, podsWorthLogs = () => [], onStep = () => {}, onNodes = () => {} } = options;
   const snapshot = emptySnapshot();
 
   const listAll = <T>(action: ApiAction, apiPath: string, slim: (item: T) => T, query: Query = {}): Promise<T[]> =>
@@ -58,7 +60,10 @@ export async function gatherClusterSnapshot(kube: KubeSession, options: GatherOp
   const inOrder = <T>(index: number, what: string, read: () => Promise<T>, fallback: T, notFoundIsFine = false): Promise<T> =>
     tolerantInto((notes[index] = []), what, read, fallback, notFoundIsFine);
   const [nodes, pods, events, daemonSets, ...configMaps] = await Promise.all([
-    inOrder(0, 'nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode), []),
+    inOrder(0, 'nodes', () => listAll<V1Node>({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', slimNode).then((list) => {
+      onNodes(list);
+      return list;
+    }), []),
     inOrder(1, 'pods (all namespaces)', () => listAll<V1Pod>({ verb: 'list', resource: 'pods' }, '/api/v1/pods', slimPod), []),
     inOrder(2, 'events (all namespaces)', () =>
       listAll<CoreV1Event>({ verb: 'list', resource: 'events' }, '/api/v1/events', slimEvent, { fieldSelector: 'type=Warning' }), []),
