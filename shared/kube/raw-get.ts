@@ -42,11 +42,15 @@ export async function getText(config: RequestConfig, apiPath: string, query: Que
 
 /** The URL, options and module of one request to the API server: the one place its address, query and credentials are put together. */
 async function prepareRequest(config: RequestConfig, method: string, apiPath: string, query: Query, signal: AbortSignal | undefined,
-  accept: string, hasJsonBody: boolean): Promise<{ url: URL; options: https.RequestOptions; transport: typeof https | typeof http }> {
+  accept: string, jsonBody: string | undefined): Promise<{ url: URL; options: https.RequestOptions; transport: typeof https | typeof http }> {
   const server = new URL(config.getCurrentCluster()!.server);
   const url = new URL(apiPath.replace(/^\//, ''), server.href.endsWith('/') ? server.href : `${server.href}/`);
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
-  const headers: Record<string, string> = { Accept: accept, ...(hasJsonBody && { 'Content-Type': 'application/json' }) };
+  // Content-Length by hand: Node frames a DELETE's body without one, and the server then reads the body as the next
+  // request on the connection (400 on a kept-alive one) and never sees it (gracePeriodSeconds ignored).
+  const headers: Record<string, string> = {
+    Accept: accept, ...(jsonBody !== undefined && { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(jsonBody)) }),
+  };
   const options: https.RequestOptions = { method, headers, ...(signal && { signal }) };
   // Sets TLS material, credentials and an agent (a proxy agent when the kubeconfig has proxy-url).
   await config.applyToHTTPSOptions(options);
@@ -57,7 +61,7 @@ async function prepareRequest(config: RequestConfig, method: string, apiPath: st
 export async function requestText(config: RequestConfig, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', apiPath: string, body?: unknown,
   query: Query = {}, signal?: AbortSignal, accept = 'application/json'): Promise<string> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const { url, options, transport } = await prepareRequest(config, method, apiPath, query, signal, accept, payload !== undefined);
+  const { url, options, transport } = await prepareRequest(config, method, apiPath, query, signal, accept, payload);
   return new Promise((resolve, reject) => {
     const request = transport.request(url, options, (response) => {
       const chunks: Buffer[] = [];
@@ -92,7 +96,7 @@ export async function requestText(config: RequestConfig, method: 'GET' | 'POST' 
  * the promise rejects with that error.
  */
 export async function getStream(config: RequestConfig, apiPath: string, query: Query, onData: (chunk: Buffer) => void, signal?: AbortSignal): Promise<void> {
-  const { url, options, transport } = await prepareRequest(config, 'GET', apiPath, query, signal, 'application/json', false);
+  const { url, options, transport } = await prepareRequest(config, 'GET', apiPath, query, signal, 'application/json', undefined);
   return new Promise((resolve, reject) => {
     const request = transport.request(url, options, (response) => {
       const status = response.statusCode ?? 0;
