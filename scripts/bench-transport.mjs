@@ -6,7 +6,8 @@
 // netcheck --ssh, and node facts from every lab node against a sequential
 // OpenSSH loop running the same commands. Medians of --runs (default 3).
 // Needs root (the lab) and `npm run build`. Hold /work/lab-session.lock.
-//   node scripts/bench-transport.mjs [--runs 3]
+//   node scripts/bench-transport.mjs [--runs 3] [--only first-output,nsenter,dry-run,tap-up,netcheck,fan-out]
+// (--only fan-out on a lab brought up with `lab.sh up --nodes 20` gives the 20-node figure.)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,8 @@ import * as esbuild from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const flag = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const runs = Number(flag('--runs', '3'));
+const only = flag('--only', undefined)?.split(',');
+const wanted = (section) => only === undefined || only.includes(section);
 const labSh = path.join(root, 'scripts', 'lab', 'lab.sh');
 const lab = (...args) => execFileSync('bash', [labSh, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
@@ -54,20 +57,22 @@ console.log(`lab: ${nodes.length} nodes (${nodes.join(', ')}); pod ${source.name
 console.log(`${'measure'.padEnd(44)} ${'--via ssh'.padEnd(14)} ${'--via pod'.padEnd(14)} ${'OpenSSH'.padEnd(14)} target`);
 
 // 1. First output and a 100 MB stream, through the product's NodeShells (bundled from TypeScript).
-const probe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-transport-')), 'probe.cjs');
-await esbuild.build({
-  entryPoints: [path.join(root, 'scripts', 'bench', 'transport-probe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-  external: ['cpu-features', '*.node'], logLevel: 'warning',
-  // As scripts/build.mjs: yargs and client-node read import.meta.url, CommonJS has __filename.
-  define: { 'import.meta.url': '__import_meta_url' },
-  banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
-});
-const probes = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [probe, source.node], { env, encoding: 'utf8' }).trim().split('\n').at(-1)));
-const pick = (via, key) => median(probes.map((p) => p[via][key]));
 const sshTrue = medianOf(() => timed('ssh', ['-F', env.NETCHECK_SSH_CONFIG, '-o', 'BatchMode=yes', source.node, 'true']).ms);
-row('first output, cold (connect / pod start)', `${pick('ssh', 'coldFirstOutputMs')} ms`, `${pick('pod', 'coldFirstOutputMs')} ms`, `${Math.round(sshTrue)} ms (ssh true)`, 'pod <= 3000 ms');
-row('first output, connection / pod up', `${pick('ssh', 'warmFirstOutputMs')} ms`, `${pick('pod', 'warmFirstOutputMs')} ms`, '', '');
-row('100 MB stream (head -c /dev/zero)', `${pick('ssh', 'captureMbPerS')} MB/s`, `${pick('pod', 'captureMbPerS')} MB/s`, '', '>= 50 MB/s');
+if (wanted('first-output')) {
+  const probe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-transport-')), 'probe.cjs');
+  await esbuild.build({
+    entryPoints: [path.join(root, 'scripts', 'bench', 'transport-probe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    external: ['cpu-features', '*.node'], logLevel: 'warning',
+    // As scripts/build.mjs: yargs and client-node read import.meta.url, CommonJS has __filename.
+    define: { 'import.meta.url': '__import_meta_url' },
+    banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+  });
+  const probes = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [probe, source.node], { env, encoding: 'utf8' }).trim().split('\n').at(-1)));
+  const pick = (via, key) => median(probes.map((p) => p[via][key]));
+  row('first output, cold (connect / pod start)', `${pick('ssh', 'coldFirstOutputMs')} ms`, `${pick('pod', 'coldFirstOutputMs')} ms`, `${Math.round(sshTrue)} ms (ssh true)`, 'pod <= 3000 ms');
+  row('first output, connection / pod up', `${pick('ssh', 'warmFirstOutputMs')} ms`, `${pick('pod', 'warmFirstOutputMs')} ms`, '', '');
+  row('100 MB stream (head -c /dev/zero)', `${pick('ssh', 'captureMbPerS')} MB/s`, `${pick('pod', 'captureMbPerS')} MB/s`, '', '>= 50 MB/s');
+}
 
 /** A section that fails (the shared lab changed under us) is reported and the others still run. */
 async function section(name, fn) {
@@ -79,13 +84,13 @@ async function section(name, fn) {
 }
 
 // 2. nsenter POD -- true against ssh NODE true.
-await section('nsenter POD -- true', () => {
+if (wanted('nsenter')) await section('nsenter POD -- true', () => {
   const nsenter = (via) => medianOf(() => timed('kubectl', ['nsenter', '-n', 'kube-system', source.name, '--via', via, '--', 'true']).ms);
   row('nsenter POD -- true', seconds(nsenter('ssh')), seconds(nsenter('pod')), seconds(sshTrue), `ssh <= ${seconds(sshTrue + 500)}`);
 });
 
 // 3. tap --dry-run, and tap from start to "tap up".
-await section('tap --dry-run', () => {
+if (wanted('dry-run')) await section('tap --dry-run', () => {
   const dryRun = (via) => medianOf(() => timed('kubectl', ['tap', '-n', 'kube-system', source.name, '--dest', dest.node, '--via', via, '--dry-run']).ms);
   row('tap --dry-run', seconds(dryRun('ssh')), seconds(dryRun('pod')), '', '<= 1.50 s');
 });
@@ -104,7 +109,7 @@ async function tapUp(via) {
   if (upAt === undefined) throw new Error(`tap --via ${via} did not come up: ${log}`);
   return upAt - start;
 }
-await section('tap start -> "tap up"', async () => {
+if (wanted('tap-up')) await section('tap start -> "tap up"', async () => {
   const tapTimes = { ssh: [], pod: [] };
   for (let i = 0; i < runs; i++) for (const via of ['ssh', 'pod']) tapTimes[via].push(await tapUp(via));
   row('tap start -> "tap up"', seconds(median(tapTimes.ssh)), seconds(median(tapTimes.pod)), '', '<= 2.50 s');
@@ -112,7 +117,7 @@ await section('tap start -> "tap up"', async () => {
 
 // 4. netcheck reading every node's facts.
 const netcheck = (via) => medianOf(() => timed('kubectl', ['netcheck', '--ssh', '--via', via, '-o', 'json'], { anyStatus: true }).ms);
-row(`netcheck --ssh (${nodes.length} nodes)`, seconds(netcheck('ssh')), seconds(netcheck('pod')), '', 'ssh <= 3.00 s');
+if (wanted('netcheck')) row(`netcheck --ssh (${nodes.length} nodes)`, seconds(netcheck('ssh')), seconds(netcheck('pod')), '', 'ssh <= 3.00 s');
 
 // 5. Fan-out: the same node-facts commands one OpenSSH exec at a time, node after node.
 const factCommands = [
@@ -121,13 +126,14 @@ const factCommands = [
   'sysctl -e net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables net.ipv4.conf.all.rp_filter', 'cat /proc/modules',
   'ls -l /opt/cni/bin', 'ls -1AR /var/lib/cni/networks', 'ls -1 /etc/cni/net.d', 'cat /run/flannel/subnet.env',
 ];
-const loopStart = performance.now();
-for (const node of nodes) for (const command of factCommands) spawnSync('ssh', ['-F', env.NETCHECK_SSH_CONFIG, '-o', 'BatchMode=yes', node, command], { env, stdio: 'ignore' });
-const loopMs = performance.now() - loopStart;
-const gather = (via) => timed('kubectl', ['netcheck', '--ssh', '--via', via, '-o', 'json'], { anyStatus: true }).ms;
-const fanSsh = gather('ssh');
-row(`node facts, ${nodes.length} nodes (${factCommands.length} commands each)`, `${seconds(fanSsh)} (${(loopMs / fanSsh).toFixed(1)}x)`, seconds(gather('pod')), `${seconds(loopMs)} sequential`, '>= 5x faster');
-
+if (wanted('fan-out')) {
+  const loopStart = performance.now();
+  for (const node of nodes) for (const command of factCommands) spawnSync('ssh', ['-F', env.NETCHECK_SSH_CONFIG, '-o', 'BatchMode=yes', node, command], { env, stdio: 'ignore' });
+  const loopMs = performance.now() - loopStart;
+  const gather = (via) => timed('kubectl', ['netcheck', '--ssh', '--via', via, '-o', 'json'], { anyStatus: true }).ms;
+  const fanSsh = gather('ssh');
+  row(`node facts, ${nodes.length} nodes (${factCommands.length} commands each)`, `${seconds(fanSsh)} (${(loopMs / fanSsh).toFixed(1)}x)`, seconds(gather('pod')), `${seconds(loopMs)} sequential`, '>= 5x faster');
+}
 const leftovers = execFileSync('kubectl', ['get', 'pods', '-A', '-l', 'kubectl-netcheck/helper=true', '--no-headers'], { env, encoding: 'utf8' }).trim();
 console.log(`helper pods left: ${leftovers === '' ? 0 : leftovers.split('\n').length}`);
 fs.writeFileSync(path.join(os.tmpdir(), 'bench-transport.json'), JSON.stringify(rows, null, 2));
