@@ -1,7 +1,7 @@
 import type { Io } from '../../shared/cli/io.js';
 import { connectKube } from '../../shared/kube/kube-client.js';
 import { renderInterfaceMap } from '../../shared/net/interface-map.js';
-import { openNodeShells } from '../../shared/nodes/open-shells.js';
+import { openNodeShells, reachEarly } from '../../shared/nodes/open-shells.js';
 import { noLiveProcessError, noPidMarker, withPidLookup } from '../../shared/pods/container-pid.js';
 import { readPodNetwork } from '../../shared/pods/pod-interfaces.js';
 import { readPodAndNode } from '../../shared/pods/read-objects.js';
@@ -21,7 +21,7 @@ export async function runNsenter(args: NsenterArgs, io: Io): Promise<number> {
   // Opened first: the transport readies itself (loads ssh2) while the API server answers.
   const pool = await openNodeShells(args, io, kube);
   try {
-    const { pod, node } = await readPodAndNode(kube, kube.namespace, args.pod);
+    const { pod, node } = await readPodAndNode(kube, kube.namespace, args.pod, args.dryRun ? undefined : (name) => reachEarly(pool, name));
     const picked = pickContainer(pod, args.container);
     if (picked.note) io.err.write(`note: ${escapeControl(picked.note)}\n`);
     const runtime = nodeRuntime(node)?.runtime ?? picked.ref.runtime;

@@ -8,7 +8,7 @@ import { readNode, readPodAndNode } from '../../shared/pods/read-objects.js';
 import { nodeRuntime } from '../../shared/runtime/container-ref.js';
 import { pickContainer } from '../../shared/runtime/pick-container.js';
 import type { NodeShell } from '../../shared/ssh/node-shell.js';
-import type { NodeShells } from '../../shared/nodes/open-shells.js';
+import { reachEarly, type NodeShells } from '../../shared/nodes/open-shells.js';
 import type { TapArgs } from './command.js';
 import type { TapSpec } from './plan.js';
 import { preflight, underlayFor, type PreflightResult } from './preflight.js';
@@ -43,9 +43,10 @@ export async function discoverTap(args: TapArgs, kube: KubeSession, pool: NodeSh
   // Both nodes at once, one exec each: PID, interfaces, links and qdiscs on the source; links on the receiver.
   // The receiver is named on the command line: its reads start at once, beside the pod's.
   const destNodeRead = args.dest ? readNode(kube, args.dest) : undefined;
+  if (args.dest) reachEarly(pool, args.dest);
   const destLinksRead = destNodeRead?.then(async (node) => nodeLinks(await pool.shell(node)));
   destLinksRead?.catch(() => undefined);
-  const { pod, node: sourceNode } = await readPodAndNode(kube, kube.namespace, args.pod!);
+  const { pod, node: sourceNode } = await readPodAndNode(kube, kube.namespace, args.pod!, (name) => reachEarly(pool, name));
   const podName = `${kube.namespace}/${args.pod}`;
   const picked = pickContainer(pod, undefined);
   if (picked.hostNetwork) throw new UsageError(`pod ${podName} uses the host network: it has no interface of its own to mirror`);

@@ -86,6 +86,11 @@ export class HelperPodPool implements NodeShells {
     return `helper pod in namespace ${this.namespace} (image ${this.access.image}), then nsenter -t 1 -m -u -i -n -p`;
   }
 
+  /** A helper pod needs only the node's name; but one is not created before the Node is known to exist. */
+  reachableByName(): boolean {
+    return false;
+  }
+
   shell(node: NodeLike): Promise<NodeShell> {
     // A pod that failed to start is deleted at once: the next step may try again.
     return shellPerNode(this.shells, node, (name) => this.start(name), { retryAfterFailure: true });

@@ -13,6 +13,8 @@ export interface NodeShells {
   shell(node: NodeLike): Promise<NodeShell>;
   /** How the node would be reached, for --dry-run. */
   describe(node: NodeLike): string;
+  /** Whether shell() can start with the node's name alone (no Node object: its addresses are not needed). */
+  reachableByName(node: string): boolean;
   closeAll(): Promise<void>;
 }
 
@@ -25,4 +27,13 @@ export async function openNodeShells(args: SshArgs & NodeAccessArgs & { verbose?
     return new HelperPodPool(kube, access, log);
   }
   return new NodeShellPool(sshOptionsFromArgs(args, io.env), { env: io.env, log });
+}
+
+/**
+ * Starts connecting to a node known so far only by name (a pod's spec.nodeName) while
+ * its Node object is still being read, when the way there does not depend on it; the
+ * later shell() for that node gets this same connection, or its error.
+ */
+export function reachEarly(pool: NodeShells, node: string): void {
+  if (pool.reachableByName(node)) pool.shell({ metadata: { name: node } }).catch(() => undefined);
 }

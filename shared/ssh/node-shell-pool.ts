@@ -61,6 +61,11 @@ export class NodeShellPool {
     return pickNodeAddress(node, this.options.nodeAddressType, this.options.nodeAddresses, (alias) => configNamesHost(config, alias));
   }
 
+  /** An --node-address override or an ssh config Host entry named like the node: no Node addresses needed. */
+  reachableByName(node: string): boolean {
+    return this.options.nodeAddresses.has(node) || configNamesHost(this.config, node);
+  }
+
   describe(node: NodeLike): string {
     const target = this.targetFor(node);
     return `SSH to ${target.connectTo} (address from ${target.source})`;

@@ -22,6 +22,11 @@ describe('NodeShellPool (without connecting)', () => {
     expect(shells.config.notes.some((note) => note.includes('Match exec'))).toBe(true);
   });
 
+  it('can start with a node\'s name alone only when no Node address is needed (an override or an ssh config Host)', () => {
+    const shells = pool({ nodeAddress: 'db-2=192.168.9.5' });
+    expect(['worker-1', 'db-2', 'db-1', 'worker-9'].map((name) => shells.reachableByName(name))).toEqual([true, true, false, false]);
+  });
+
   it('remembers a node that cannot be reached, so it fails once, not once per command', async () => {
     const shells = pool();
     const first = shells.shell(node('lost'));
