@@ -179,4 +179,35 @@ export const flannelEntries: readonly CatalogEntry[] = [
     explanation: 'flanneld on {node} (etcd backend) cannot read its network config from etcd ({error}), so it leases no subnet and pods there get no network.',
     nextCommands: ['etcdctl get /coreos.com/network/config   # or the --etcd-prefix in use', 'kubectl logs -n {namespace} {podName} --tail=30'],
   },
+  {
+    id: 'flannel-plugin-subnet-env-load-failed',
+    code: 'FLANNEL_SUBNET_ENV_MISSING', confidence: 0.88, emitter: 'cni-plugin', pluginType: 'flannel',
+    // cni-plugin 1.0 – 1.7 (and the flannel plugin of containernetworking/plugins) wrapped the read error so.
+    source: { repo: plugin, file: 'flannel.go', ref: 'v1.2.0', format: 'loadFlannelSubnetEnv failed: %w' },
+    groups: ['error'],
+    pattern: /loadFlannelSubnetEnv failed: (?<error>.{1,200})/,
+    examples: [['open /run/flannel/subnet.env: permission denied']],
+    explanation: 'The flannel CNI plugin on {node} cannot use /run/flannel/subnet.env ({error}), which flanneld writes once it has leased the node\'s subnet.',
+    nextCommands: subnetEnvCommands,
+  },
+  {
+    id: 'flannel-plugin-subnet-env-incomplete',
+    code: 'FLANNEL_SUBNET_ENV_MISSING', confidence: 0.86, emitter: 'cni-plugin', pluginType: 'flannel',
+    source: { repo: plugin, file: 'flannel.go', format: '%v is missing %v' },
+    groups: ['file', 'keys'],
+    pattern: /(?<file>\/(?:[\w.-]+\/)*subnet\.env) is missing (?<keys>FLANNEL_[A-Z0-9_, ]+)/,
+    examples: [['/run/flannel/subnet.env', 'FLANNEL_NETWORK, FLANNEL_IPV6_NETWORK, FLANNEL_SUBNET, FLANNEL_IPV6_SUBNET']],
+    explanation: '{file} on {node} lacks {keys}: flanneld has not (fully) written it, or something else wrote that file.',
+    nextCommands: subnetEnvCommands,
+  },
+  {
+    id: 'flannel-plugin-netconf-invalid',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.85, emitter: 'cni-plugin', pluginType: 'flannel',
+    source: { repo: plugin, file: 'flannel.go', format: '\'delegate\' dictionary, if present, must have (string) \'type\' field' },
+    // The other checks of the same section: "must not have 'name' field", "must not have 'ipam' field".
+    pattern: /'delegate' dictionary(?:, if present,)? must (?:have \(string\) 'type' field|not have '(?:name|ipam)' field)/,
+    examples: [[]],
+    explanation: 'The flannel CNI config on {node} has a "delegate" section flannel refuses (no string "type", or a "name" / "ipam" it sets itself).',
+    nextCommands: ['ssh {node} cat /etc/cni/net.d/10-flannel.conflist', 'kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.cni-conf\\.json}\''],
+  },
 ];
