@@ -234,8 +234,8 @@ export const referencePluginEntries: readonly CatalogEntry[] = [
     id: 'plugin-cannot-parse-netconf',
     code: 'CNI_PLUGIN_ERROR', confidence: 0.6, emitter: plugin, pluginType: 'tuning',
     source: { repo, file: 'plugins/meta/tuning/tuning.go', format: 'failed to load netconf: %v' },
-    examples: [['invalid character \'}\' looking for beginning of object key string']],
-    explanation: 'A chained CNI plugin on {node} could not parse its part of the config; the conflist is syntactically JSON but that plugin\'s section is malformed.',
+    examples: [['could not parse prevResult: json: cannot unmarshal array into Go value of type types100.Result']],
+    explanation: 'A chained CNI plugin on {node} could not parse its input: its part of the config, or the result the plugin before it in the conflist passed on.',
     nextCommands: ['ssh {node} cat /etc/cni/net.d/*'],
   },
   {
@@ -299,4 +299,16 @@ export const referencePluginEntries: readonly CatalogEntry[] = [
     explanation: 'host-local on {node} refuses a range in its CNI config ("ranges" / "subnet", "rangeStart", "rangeEnd"), so no pod gets an address.',
     nextCommands: ['ssh {node} grep -h -B2 -A8 \'"ipam"\' /etc/cni/net.d/*'],
   })),
+  {
+    id: 'plugin-netconf-invalid',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.78, emitter: plugin, pluginType: 'bridge',
+    // The same loadNetConf wording in ptp, macvlan, ipvlan, vlan, host-device, tuning, firewall, vrf, static;
+    // only a JSON decoding error of the config itself (a prevResult from a chained plugin is another matter).
+    source: { repo, file: 'plugins/main/bridge/bridge.go', format: 'failed to load netconf: %v' },
+    groups: ['error'],
+    pattern: /failed to (?:load|parse) netconf: (?<error>(?:json: cannot unmarshal|invalid character|unexpected end of JSON input)[^"\\]{0,200})/,
+    examples: [['json: cannot unmarshal string into Go struct field NetConf.mtu of type int'], ['invalid character \'}\' looking for beginning of object key string']],
+    explanation: 'A CNI plugin on {node} cannot read its section of the config in /etc/cni/net.d ({error}): a field of the wrong type or malformed JSON.',
+    nextCommands: ['ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"'],
+  },
 ];
