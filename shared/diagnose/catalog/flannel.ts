@@ -210,4 +210,14 @@ export const flannelEntries: readonly CatalogEntry[] = [
     explanation: 'The flannel CNI config on {node} has a "delegate" section flannel refuses (no string "type", or a "name" / "ipam" it sets itself).',
     nextCommands: ['ssh {node} cat /etc/cni/net.d/10-flannel.conflist', 'kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.cni-conf\\.json}\''],
   },
+  {
+    id: 'flannel-node-pod-cidr-family-missing',
+    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.85, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'pkg/subnet/kube/kube.go', format: 'missing IPv4 address on n.Spec.PodCIDRs' },
+    groups: ['family'],
+    pattern: /missing (?<family>IPv[46]) address on n\.Spec\.PodCIDRs/,
+    examples: [[]],
+    explanation: 'flanneld on {node} is configured for {family} (EnableIPv4 / EnableIPv6 in net-conf.json) but the node\'s spec.podCIDRs has no {family} range: the controller-manager\'s --cluster-cidr lacks that family (dual-stack half configured).',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDRS:.spec.podCIDRs', 'kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "cluster-cidr|node-cidr-mask"'],
+  },
 ];

@@ -258,4 +258,13 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     explanation: 'kube-controller-manager\'s --cluster-cidr is smaller than one node subnet (--node-cidr-mask-size), so no node gets a pod CIDR.',
     nextCommands: podCidrCommands,
   },
+  {
+    id: 'kubenet-plugins-missing',
+    code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.9, emitter: 'runtime-sandbox',
+    source: { repo, ref, file: 'pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go', format: 'could not locate kubenet required CNI plugins %v at %q' },
+    groups: ['plugins', 'path'],
+    examples: [['[bridge host-local loopback]', '[/opt/cni/bin]']],
+    explanation: 'kubenet on {node} needs the reference CNI plugins {plugins} in {path}, and they are not all there.',
+    nextCommands: ['ssh {node} ls -l /opt/cni/bin', 'install the reference plugins (github.com/containernetworking/plugins/releases, or the kubernetes-cni package) into /opt/cni/bin'],
+  },
 ];

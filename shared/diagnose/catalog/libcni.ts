@@ -17,7 +17,8 @@ export const libcniEntries: readonly CatalogEntry[] = [
     code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.92, emitter: 'cni-plugin', pluginType: 'flannel',
     source: { repo, file: 'pkg/invoke/find.go', format: 'failed to find plugin %q in path %s' },
     // The path list prints as [dir dir ...]; the first directory is the one to look in.
-    pattern: /failed to find plugin \\*"(?<plugin>[^"\\]+)\\*" in path \[(?<path>[^\]\s]*)[^\]]*\]/,
+    // A quoted message is often cut off inside the list, so the closing bracket is not required.
+    pattern: /failed to find plugin \\*"(?<plugin>[^"\\]+)\\*" in path \[(?<path>[^\]\s"\\]*)/,
     examples: [['flannel', '[/opt/cni/bin]'], ['calico', '[/opt/cni/bin /usr/libexec/cni]']],
     explanation: 'The CNI config names plugin type "{plugin}", but there is no executable of that name in {path} on {node}, so every pod sandbox fails to get a network.',
     nextCommands: ['ssh {node} ls -l {path}', 'ssh {node} grep -h \'"type"\' /etc/cni/net.d/*', 'copy the "{plugin}" binary into {path} (reference plugins: github.com/containernetworking/plugins/releases; flannel: github.com/flannel-io/cni-plugin/releases)'],
