@@ -8,6 +8,8 @@ import { exceptNodeConditions, nodeNotReadyNow } from './runtimes.js';
  */
 const repo = 'kubernetes/kubernetes';
 const ref = 'v1.20.2';
+/** A kubelet of the 1.2 era, as stored in the source index, for the wordings of pkg/kubelet/network/cni. */
+const legacyCniRef = '01dd813ce39163dffa3f7f8694c4086a77b5ed70';
 const dockershimCni = 'pkg/kubelet/dockershim/network/cni/cni.go';
 const sandboxId = '5f1c9e0d2b7a4c3e8f6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
 const configCommands = ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"', 'kubectl netcheck --dump DIR   # with node facts it names the file and the problem'];
@@ -266,5 +268,24 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     examples: [['[bridge host-local loopback]', '[/opt/cni/bin]']],
     explanation: 'kubenet on {node} needs the reference CNI plugins {plugins} in {path}, and they are not all there.',
     nextCommands: ['ssh {node} ls -l /opt/cni/bin', 'install the reference plugins (github.com/containernetworking/plugins/releases, or the kubernetes-cni package) into /opt/cni/bin'],
+  },
+  // The kubelet's own CNI code before dockershim (pkg/kubelet/network/cni, kubelet 1.2 – 1.9): its log lines around a plugin's error.
+  {
+    id: 'kubelet-cni-add-failed-legacy',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.45, emitter: 'runtime-sandbox',
+    source: { repo, ref: legacyCniRef, file: 'pkg/kubelet/network/cni/cni.go', format: 'Error while adding to cni network: %s' },
+    pattern: /Error while adding to cni (?:lo )?network: (?<message>.{1,300})/,
+    examples: [['example-cni: endpoint 7 not programmed yet']],
+    explanation: 'The CNI plugin failed while setting up the pod network on {node}: "{message}". netcheck knows no more specific cause for this message; the plugin\'s own words are the lead.',
+    nextCommands: pluginErrorCommands,
+  },
+  {
+    id: 'kubelet-cni-adding-network-legacy',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.45, emitter: 'runtime-sandbox',
+    source: { repo, ref: legacyCniRef, file: 'pkg/kubelet/network/cni/cni.go', format: 'Error adding network: %v' },
+    pattern: /Error adding network: (?<message>.{1,300})/,
+    examples: [['example-cni: endpoint 7 not programmed yet']],
+    explanation: 'The CNI plugin failed while setting up the pod network on {node}: "{message}". netcheck knows no more specific cause for this message; the plugin\'s own words are the lead.',
+    nextCommands: pluginErrorCommands,
   },
 ];

@@ -311,4 +311,16 @@ export const referencePluginEntries: readonly CatalogEntry[] = [
     explanation: 'A CNI plugin on {node} cannot read its section of the config in /etc/cni/net.d ({error}): a field of the wrong type or malformed JSON.',
     nextCommands: ['ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"'],
   },
+  {
+    id: 'bridge-has-other-address-cut-off',
+    code: 'BRIDGE_ADDRESS_CONFLICT', confidence: 0.9, emitter: plugin, pluginType: 'bridge',
+    // The same error as bridge-has-other-address inside its wrapper; quoted messages are often cut off
+    // after "already", and under "failed to set bridge addr" only the address check says "%q already".
+    source: { repo, file: 'plugins/main/bridge/bridge.go', format: 'failed to set bridge addr: %v' },
+    groups: ['error'],
+    pattern: /failed to set bridge addr: \\*"(?<bridge>[^"\\]+)\\*" already\b/,
+    examples: [['"cni0" already has an IP address different from 10.244.1.1/24']],
+    explanation: 'The bridge {bridge} on {node} still carries an address from an earlier pod CIDR or CNI, so the bridge plugin refuses to set the node\'s gateway address on it and every sandbox on that node fails.',
+    nextCommands: ['ssh {node} ip -d addr show {bridge}', 'kubectl get node {node} -o jsonpath=\'{.spec.podCIDR}\'', 'ssh {node} "ip link set {bridge} down && ip link delete {bridge}"   # the plugin recreates it with the right address'],
+  },
 ];

@@ -116,6 +116,7 @@ describe('a case A message leads to the same cause from every source of a dump',
     ['plugin type="flannel" failed (add): netplugin failed with no error message: fork/exec /opt/cni/bin/flannel: exec format error', 'CNI_PLUGIN_BINARY_MISSING'],
     ['plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory', 'FLANNEL_SUBNET_ENV_MISSING'],
     ['plugin type="bridge" name="cbr0" failed (add): failed to set bridge addr: could not add IP address to "cni0": file exists', 'BRIDGE_ADDRESS_CONFLICT'],
+    ['plugin type="bridge" name="cbr0" failed (add): failed to set bridge addr: "cni0" already', 'BRIDGE_ADDRESS_CONFLICT'],
     ['plugin type="bridge" name="cbr0" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.254', 'IPAM_EXHAUSTED'],
     ['plugin type="calico" failed (add): no podCidr for node node-1', 'POD_CIDR_NOT_ASSIGNED'],
     ['plugin type="bridge" name="cbr0" failed (add): incompatible CNI versions; config is "1.0.0", plugin supports ["0.1.0" "0.2.0" "0.3.0" "0.3.1" "0.4.0"]', 'CNI_CONFIG_INVALID'],
@@ -155,5 +156,23 @@ describe('a case A message leads to the same cause from every source of a dump',
       await writeBundle(build(message), dumpDir);
       expect({ source, top: diagnose(await readDump(dumpDir)).findings[0]?.code }).toEqual({ source, top: code });
     }
+  });
+});
+
+describe('the kubelet\'s CNI lines of before dockershim', () => {
+  it('name no cause for an unknown plugin error, but never let it pass as OK', () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.1.0/24' })];
+    snapshot.nodeFacts['node-1'] = { kubeletLog: 'E0321 04:04:45.420954  111534 cni.go:220] Error while adding to cni network: example-cni: endpoint 7 not programmed yet\n' };
+    const d = diagnose(snapshot);
+    expect(d.findings[0]?.code).toBe('CNI_PLUGIN_ERROR');
+    expect(d.containerNetwork.status).toBe('NG');
+  });
+
+  it('let the error inside speak when it is known', () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.1.0/24' })];
+    snapshot.nodeFacts['node-1'] = { kubeletLog: 'E0321 04:04:45.420913  111534 cni.go:259] Error adding network: failed to find plugin "loopback" in path [/opt/loopback/bin /opt/cni/bin]\n' };
+    expect(diagnose(snapshot).findings[0]).toMatchObject({ code: 'CNI_PLUGIN_BINARY_MISSING', explanation: expect.stringContaining('/opt/loopback/bin') });
   });
 });
