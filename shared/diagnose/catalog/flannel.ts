@@ -170,16 +170,6 @@ export const flannelEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'   # or -n kube-system', 'kubectl logs -n {namespace} {podName} --previous --tail=20'],
   })),
   {
-    id: 'flannel-etcd-network-config',
-    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog,
-    source: { repo: flanneld, file: 'main.go', format: 'Couldn\'t fetch network config: %s' },
-    groups: ['error'],
-    pattern: /Couldn't fetch network config: (?<error>.{1,200})/,
-    examples: [['client: etcd cluster is unavailable or misconfigured; error #0: dial tcp 10.0.0.10:2379: connect: connection refused']],
-    explanation: 'flanneld on {node} (etcd backend) cannot read its network config from etcd ({error}), so it leases no subnet and pods there get no network.',
-    nextCommands: ['etcdctl get /coreos.com/network/config   # or the --etcd-prefix in use', 'kubectl logs -n {namespace} {podName} --tail=30'],
-  },
-  {
     id: 'flannel-plugin-subnet-env-load-failed',
     code: 'FLANNEL_SUBNET_ENV_MISSING', confidence: 0.88, emitter: 'cni-plugin', pluginType: 'flannel',
     // cni-plugin 1.0 – 1.7 (and the flannel plugin of containernetworking/plugins) wrapped the read error so.
@@ -219,5 +209,15 @@ export const flannelEntries: readonly CatalogEntry[] = [
     examples: [[]],
     explanation: 'flanneld on {node} is configured for {family} (EnableIPv4 / EnableIPv6 in net-conf.json) but the node\'s spec.podCIDRs has no {family} range: the controller-manager\'s --cluster-cidr lacks that family (dual-stack half configured).',
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDRS:.spec.podCIDRs', 'kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "cluster-cidr|node-cidr-mask"'],
+  },
+  {
+    id: 'flannel-etcd-network-config',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'main.go', format: 'Couldn\'t fetch network config: %s' },
+    groups: ['error'],
+    pattern: /Couldn't fetch network config: (?<error>.{1,200})/,
+    examples: [['client: etcd cluster is unavailable or misconfigured; error #0: dial tcp 10.0.0.10:2379: connect: connection refused']],
+    explanation: 'flanneld on {node} (etcd backend) cannot read its network config from etcd ({error}), so it leases no subnet and pods there get no network.',
+    nextCommands: ['etcdctl get /coreos.com/network/config   # or the --etcd-prefix in use', 'kubectl logs -n {namespace} {podName} --tail=30'],
   },
 ];

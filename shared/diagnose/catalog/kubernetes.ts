@@ -151,16 +151,6 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
   },
   {
-    id: 'kube-proxy-iptables-restore-failed',
-    code: 'SERVICE_PROXY_BROKEN', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy',
-    source: { repo, ref, file: 'pkg/proxy/iptables/proxier.go', format: 'Failed to execute iptables-restore: %v' },
-    // 1.21+ logs it structured: "Failed to execute iptables-restore" err=<...>.
-    pattern: /Failed to execute iptables-restore\b/,
-    examples: [['exit status 1 (iptables-restore: line 7 failed)']],
-    explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
-    nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
-  },
-  {
     id: 'dockershim-conf-rejected',
     code: 'CNI_CONFIG_INVALID', confidence: 0.88, emitter: 'kubelet',
     source: { repo, ref, file: dockershimCni, format: 'Error loading CNI config file %s: %v' },
@@ -287,5 +277,15 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     examples: [['example-cni: endpoint 7 not programmed yet']],
     explanation: 'The CNI plugin failed while setting up the pod network on {node}: "{message}". netcheck knows no more specific cause for this message; the plugin\'s own words are the lead.',
     nextCommands: pluginErrorCommands,
+  },
+  {
+    id: 'kube-proxy-iptables-restore-failed',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy',
+    source: { repo, ref, file: 'pkg/proxy/iptables/proxier.go', format: 'Failed to execute iptables-restore: %v' },
+    // 1.21+ logs it structured: "Failed to execute iptables-restore" err=<...>.
+    pattern: /Failed to execute iptables-restore\b/,
+    examples: [['exit status 1 (iptables-restore: line 7 failed)']],
+    explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
+    nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
   },
 ];
