@@ -62,6 +62,15 @@ describe('runtime texts that decide', () => {
     expect(diagnose(withRuntimeLog(line)).findings[0]?.code).toBe('CNI_NOT_INSTALLED');
   });
 
+  it('cri-o\'s "No CNI configuration file" in its own log: the same undecided state as the condition', () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: null })];
+    snapshot.nodeFacts['node-1'] = { runtimeLog: 'time="2026-11-26 05:00:00.118201000Z" level=error msg="Error while adding pod to CNI network: No CNI configuration file in /etc/cni/net.d/. Has your network provider started?"\n' };
+    const d = diagnose(snapshot);
+    expect(d.findings[0]?.code).toBe('CNI_NOT_INSTALLED');
+    expect(d.undecided?.between).toEqual(['CNI_NOT_INSTALLED', 'CNI_CONFIG_INVALID']);
+  });
+
   it('containerd naming the file it rejects: CNI_CONFIG_INVALID', () => {
     const line = 'time="2026-11-26T05:00:00.120930520Z" level=error msg="failed to reload cni configuration after receiving fs change event(WRITE \\"/etc/cni/net.d/10-bridge.conflist\\")" error="cni config load failed: failed to load CNI config list file /etc/cni/net.d/10-bridge.conflist: error parsing configuration list: unexpected end of JSON input: invalid cni config: failed to load cni config"';
     expect(diagnose(withRuntimeLog(line)).findings[0]?.code).toBe('CNI_CONFIG_INVALID');
