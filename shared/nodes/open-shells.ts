@@ -35,5 +35,11 @@ export async function openNodeShells(args: SshArgs & NodeAccessArgs & { verbose?
  * later shell() for that node gets this same connection, or its error.
  */
 export function reachEarly(pool: NodeShells, node: string): void {
-  if (pool.reachableByName(node)) pool.shell({ metadata: { name: node } }).catch(() => undefined);
+  let byName: boolean;
+  try {
+    byName = pool.reachableByName(node);
+  } catch {
+    return; // e.g. an unreadable ssh config: reported by the real shell() call, after what the API said
+  }
+  if (byName) pool.shell({ metadata: { name: node } }).catch(() => undefined);
 }
