@@ -89,6 +89,9 @@ function connectOne(
       keepaliveInterval: 15_000,
       ...(preferred.length > 0 && { algorithms: { serverHostKey: hostKeyAlgorithmsPreferring(preferred) } }),
     });
+    // As OpenSSH does: without TCP_NODELAY Nagle holds back our small packets (key exchange, channel
+    // requests, window adjustments) behind delayed ACKs; a 100 MB stream ran 52 -> 154 MB/s with it.
+    client.setNoDelay(true);
   });
 }
 
