@@ -163,4 +163,17 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     explanation: 'The antrea-cni binary on {node} and the antrea-agent there speak different CNI API versions: /opt/cni/bin/antrea is left from another Antrea release than the running agent.',
     nextCommands: ['kubectl -n kube-system get ds antrea-agent -o jsonpath=\'{..image}\'', 'kubectl -n kube-system rollout restart ds/antrea-agent   # its install-cni init container copies the matching binary'],
   },
+  ...([
+    ['docker-bridge-nf-call-iptables-disabled', 'daemon/info_unix.go', 'v23.0.0', 'WARNING: bridge-nf-call-iptables is disabled', 'net.bridge.bridge-nf-call-iptables is 0 (or br_netfilter is not loaded)', 0.8],
+    ['docker-ip-forwarding-disabled', 'daemon/daemon_unix.go', undefined, 'IPv4 forwarding is disabled. Networking will not work.', 'net.ipv4.ip_forward is 0', 0.85],
+    ['docker-bridge-ip-forwarding-disabled', 'daemon/libnetwork/drivers/bridge/setup_ip_forwarding.go', undefined, 'IPv4 forwarding is disabled: check your host\'s firewalling and set sysctl net.ipv4.ip_forward=1, or disable this check using daemon option --ip-forward=false', 'net.ipv4.ip_forward is 0', 0.85],
+  ] as const).map(([id, file, ref, format, what, confidence]): CatalogEntry => ({
+    id,
+    // docker info's warnings and dockerd's own: the host's settings, whichever runtime the kubelet uses.
+    code: 'HOST_NETFILTER_SETTINGS', confidence, emitter: 'daemon',
+    source: { repo: 'moby/moby', file, ...(ref && { ref }), format },
+    examples: [[]],
+    explanation: `Docker on {node} reports that ${what}: pod traffic is not forwarded between interfaces, or bridged pod traffic bypasses kube-proxy's iptables rules, so service IPs and cross-node pod traffic fail.`,
+    nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
+  })),
 ];
