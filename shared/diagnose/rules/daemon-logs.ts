@@ -1,4 +1,6 @@
+import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { isCniDaemonPodName } from '../cluster-view.js';
+import { podRangesOrUsual } from './probe-failures.js';
 import type { TextRule } from '../text-rules.js';
 
 /**
@@ -65,9 +67,31 @@ export const daemonLogRules: readonly TextRule[] = [
     id: 'path-mtu-smaller',
     code: 'MTU_MISMATCH',
     confidence: 0.62,
-    pattern: /Frag needed and DF set \(mtu = (?<mtu>\d+)\)|unreachable - need to frag \(mtu (?<mtuSeen>\d+)\)/,
+    // ICMPv6 says the same as "packet too big" (tcpdump print-icmp6.c: "packet too big, mtu %u"), tracepath as "pmtu %d".
+    pattern: /Frag needed and DF set \(mtu = (?<mtu>\d+)\)|unreachable - need to frag \(mtu (?<mtuSeen>\d+)\)|packet too big, mtu (?<mtuV6>\d+)/i,
     explanation: 'A hop between the nodes reports a path MTU smaller than the packets sent: pods or the overlay use an MTU larger than the path allows, so large packets are dropped.',
     nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
+  },
+  {
+    // Go's net/http (tlsHandshakeTimeoutError) on a service or pod IP, wherever it is logged: the TCP connection through the
+    // pod network and the service translation worked, and the first full-size packets (the server's certificate) never came.
+    id: 'cluster-ip-tls-handshake-timeout',
+    code: 'MTU_MISMATCH',
+    confidence: 0.55,
+    pattern: new RegExp(`(?:dial tcp |https://)${hostPortPattern}[^\\s"]*?:? ?(?:\\\\?"?: )?net/http: TLS handshake timeout`),
+    when: (match, _observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) || ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
+    explanation: 'Connections to {ip}:{port} (a service or pod IP) open, but their TLS handshakes time out on {node}: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+  },
+  {
+    // EMSGSIZE as Go (syscall zerrors_linux: "message too long") and glibc strerror ("Message too long") word it, after
+    // the call that failed: a datagram larger than the interface's MTU with fragmentation forbidden.
+    id: 'send-message-too-long',
+    code: 'MTU_MISMATCH',
+    confidence: 0.6,
+    pattern: /\b(?:write|sendmsg|sendto|send): [Mm]essage too long/,
+    explanation: 'A packet sent on {node} was larger than the MTU of the interface it left by (EMSGSIZE): pods or the overlay send with an MTU larger than the path allows, so large packets are dropped.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
   },
   {
     // iputils ping's local error when a probe (-M do -s N) exceeds the sending interface's MTU: the MTU of that interface is {mtu}.
@@ -117,7 +141,9 @@ export const daemonLogRules: readonly TextRule[] = [
     code: 'CNI_DAEMON_NOT_READY',
     confidence: 0.6,
     sources: ['podLog'],
-    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
+    // Also the other log formats the agents use: calico's "[FATAL][9] file.go 123:" / "[PANIC]", logrus' text format
+    // ("FATA[0000]", weave's "FATA: 2019/02/18 ..."), JSON logs ("level":"fatal").
+    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |\[(?:FATAL|PANIC)\]\[\d+\]|^FATA(?:\[\d+\]|: )|"level":"(?:fatal|panic)"|failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
     when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
     explanation: 'The CNI daemon pod {pod} on {node} logs a fatal error and exits (or its init container does); until it runs, pods on {node} get no network.',
     nextCommands: ['kubectl describe -n {namespace} pod/{podName}', 'kubectl logs -n {namespace} {podName} --all-containers --previous --tail=50'],

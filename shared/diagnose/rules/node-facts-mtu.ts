@@ -27,16 +27,18 @@ export function diagnoseMtu(view: ClusterView): Finding[] {
     const nodeIps = (view.node(node)?.status?.addresses ?? []).map((a) => a.address);
     const underlay = interfaces.find((i) => i.addresses.some((a) => nodeIps.includes(a.split('/')[0] ?? '')))
       ?? interfaces.find((i) => underlayNames.test(i.name) && i.kind === undefined && !i.master);
-    if (!underlay) return [];
     const overlay = interfaces.find((i) => overlayKind(i) !== undefined);
+    // Without a recognisable NIC (a pasted excerpt, unusual names) the overlay still bounds the pod side.
+    if (!underlay && !overlay) return [];
     const problems: { evidence: Evidence[]; text: string }[] = [];
     const evidenceOf = (i: IpInterface): Evidence => ({ object: `Node ${node}`, field: 'ip-addr.txt', text: i.line });
 
     const overhead = overlay ? encapsulationOverhead[overlayKind(overlay) ?? ''] ?? 0 : 0;
-    if (overlay && overlay.mtu > underlay.mtu - overhead) {
+    if (overlay && underlay && overlay.mtu > underlay.mtu - overhead) {
       problems.push({ evidence: [evidenceOf(overlay), evidenceOf(underlay)], text: `${overlay.name} (MTU ${overlay.mtu}) plus its ${overhead}-byte header does not fit ${underlay.name} (MTU ${underlay.mtu})` });
     }
     const limit = overlay ?? underlay;
+    if (!limit) return [];
     const podSide = interfaces.filter((i) => podSideNames.test(i.name) && i.mtu > limit.mtu).sort((a, b) => b.mtu - a.mtu)[0];
     if (podSide) problems.push({ evidence: [evidenceOf(podSide), evidenceOf(limit)], text: `${podSide.name} has MTU ${podSide.mtu}, more than ${limit.name} (MTU ${limit.mtu})` });
     const configMtu = facts.cniNetD ? loadCniConfigDir(facts.cniNetD).active?.plugins.find((p) => p.mtu !== undefined) : undefined;

@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import type { CauseCode } from '../cause-catalog.js';
-import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
+import { hostPortPattern, ipInRanges, parseCidrList, type Cidr } from '../../net/cidr.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
@@ -18,7 +18,11 @@ export interface ProbeFailure {
 const probeFailed = /(?:Readiness|Liveness|Startup) probe (?:for "[^"]*" )?failed|"Probe failed"/;
 /** Pod named in kubelet prober lines, old (`"name_ns(uid):container"`) and structured (`pod="ns/name"`) styles. */
 const proberLinePod = /probe for "(?<name>[^_"]+)_(?<namespace>[^("]+)\(|pod="(?<namespace2>[^/"]+)\/(?<name2>[^"]+)"/;
-const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|no route to host|network is unreachable/;
+/**
+ * Go's wordings for "nothing came back" (src/net: i/o timeout; syscall ETIMEDOUT, EHOSTUNREACH, ENETUNREACH;
+ * net/http's client timeouts, old and new), as the kubelet's TCP and HTTP probes print them.
+ */
+const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|request canceled|timeout awaiting response headers|connection timed out|no route to host|network is unreachable/;
 
 /** Probes of 127.0.0.1 / localhost run in the node's own network namespace: no pod network involved. */
 const nodeLocalTarget = /dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):|https?:\/\/(?:localhost|127\.0\.0\.1)[:/]/;
@@ -99,15 +103,38 @@ function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string 
 /** Any component timing out on a pod IP (apiserver → metrics-server, webhooks ...): the pod network drops it. */
 export const podIpTimeoutRules: readonly TextRule[] = [
   {
+    // Go's net/http client timeouts (src/net/http/client.go, transport.go) on a URL whose host is a pod IP.
+    id: 'pod-ip-http-timeout',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.6,
+    pattern: new RegExp(`https?://${hostPortPattern}[^\\s"]*\\\\?"?: (?<error>context deadline exceeded|net/http: request canceled|net/http: timeout awaiting response headers)`),
+    when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
+      ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
+    explanation: 'Requests to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
+    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
+  },
+  {
     // Go's net package wording ("dial tcp %s: i/o timeout"), whoever wraps it.
     id: 'pod-ip-timeout',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,
-    pattern: new RegExp(`dial tcp ${hostPortPattern}: (?<error>i/o timeout|connect: no route to host)`),
+    pattern: new RegExp(`dial tcp ${hostPortPattern}: (?<error>i/o timeout|connect: (?:no route to host|connection timed out|network is unreachable))`),
     // Probe failures are judged above, knowing whether other pods on the node answer.
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
-      ipInRanges(match.groups?.['ip'] ?? '', view.podRanges()),
+      ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
     explanation: 'Connections to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
     nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
   },
 ];
+
+/**
+ * Pod ranges the providers use by default, for when the cluster's are not known (no podCIDR, no kubeadm-config):
+ * flannel's and kubeadm's docs' 10.244.0.0/16, k3s / rke2's 10.42.0.0/16, weave's 10.32.0.0/12, microk8s's 10.1.0.0/16.
+ * Ranges people also use for their LANs (calico's 192.168.0.0/16, cilium's 10.0.0.0/8) are left out.
+ */
+const usualPodRanges = parseCidrList('10.244.0.0/16,10.42.0.0/16,10.32.0.0/12,10.1.0.0/16');
+
+export function podRangesOrUsual(view: ClusterView): Cidr[] {
+  const known = view.podRanges();
+  return known.length > 0 ? known : usualPodRanges;
+}
