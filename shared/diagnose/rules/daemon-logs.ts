@@ -77,7 +77,8 @@ export const daemonLogRules: readonly TextRule[] = [
     // pod network and the service translation worked, and the first full-size packets (the server's certificate) never came.
     id: 'cluster-ip-tls-handshake-timeout',
     code: 'MTU_MISMATCH',
-    confidence: 0.55,
+    // Above a daemon merely not Ready (0.6): the handshake timing out is why it is not; below the daemons' own wordings.
+    confidence: 0.62,
     pattern: new RegExp(`(?:dial tcp |https://)${hostPortPattern}[^\\s"]*?:? ?(?:\\\\?"?: )?net/http: TLS handshake timeout`),
     when: (match, _observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) || ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
     explanation: 'Connections to {ip}:{port} (a service or pod IP) open, but their TLS handshakes time out on {node}: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
@@ -143,7 +144,7 @@ export const daemonLogRules: readonly TextRule[] = [
     sources: ['podLog'],
     // Also the other log formats the agents use: calico's "[FATAL][9] file.go 123:" / "[PANIC]", logrus' text format
     // ("FATA[0000]", weave's "FATA: 2019/02/18 ..."), JSON logs ("level":"fatal").
-    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |\[(?:FATAL|PANIC)\]\[\d+\]|^FATA(?:\[\d+\]|: )|"level":"(?:fatal|panic)"|failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
+    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |\[(?:FATAL|PANIC)\]\[\d+\]|(?<![\w-])FATA(?:\[\d+\]|: \d{4}\/)|\\*"level\\*":\\*"(?:fatal|panic)\\*"|failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
     when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
     explanation: 'The CNI daemon pod {pod} on {node} logs a fatal error and exits (or its init container does); until it runs, pods on {node} get no network.',
     nextCommands: ['kubectl describe -n {namespace} pod/{podName}', 'kubectl logs -n {namespace} {podName} --all-containers --previous --tail=50'],

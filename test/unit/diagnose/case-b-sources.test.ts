@@ -1,0 +1,148 @@
+import type { CauseCode } from '../../../shared/diagnose/cause-catalog.js';
+import { diagnose, textRules } from '../../../shared/diagnose/diagnose.js';
+import { emptySnapshot, podLogKey, type ClusterSnapshot } from '../../../shared/snapshot/types.js';
+import { arrivalsOf, escapeQuoted, type Printer } from './catalog/arrivals.js';
+import { makeEvent, makeNode, makePod } from './snapshot-builders.js';
+
+/**
+ * Case B (the sandbox exists, the network does not work, or the CNI agent is unhealthy): the wordings
+ * the rules in rules/*.ts read (Go's net and net/http errors, iptables, ping / tcpdump, the agents' log
+ * formats), each as its source writes it, reach the same cause wherever they arrive; and a probe's
+ * network error means the pod network for an ordinary pod but the daemon for the CNI daemon's own probe.
+ */
+
+const node = 'node-1';
+const podUid = '8d1c2a4e-5b6f-7a8b-9c0d-1e2f3a4b5c6d';
+const app = { namespace: 'default', name: 'web-6d4cf56db6-5gq7n', container: 'web' };
+const calicoNode = { namespace: 'kube-system', name: 'calico-node-x7k2p', container: 'calico-node' };
+
+/** What the kubelet's TCP and HTTP probes print when nothing answers (pkg/probe/{tcp,http} around Go's errors). */
+const probeOutputs: [label: string, output: string][] = [
+  ['TCP, i/o timeout', 'dial tcp 10.244.1.7:8080: i/o timeout'],
+  ['TCP, IPv6, i/o timeout', 'dial tcp [fd00:10:244:1::7]:8080: i/o timeout'],
+  ['TCP, ETIMEDOUT', 'dial tcp 10.244.1.7:8080: connect: connection timed out'],
+  ['TCP, EHOSTUNREACH', 'dial tcp 10.244.1.7:8080: connect: no route to host'],
+  ['TCP, ENETUNREACH', 'dial tcp 10.244.1.7:8080: connect: network is unreachable'],
+  ['HTTP, Go >= 1.14', 'Get "http://10.244.1.7:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'],
+  ['HTTP, older Go', 'Get http://10.244.1.7:8080/healthz: net/http: request canceled (Client.Timeout exceeded while awaiting headers)'],
+  ['HTTP, older Go, while connecting', 'Get http://10.244.1.7:8080/healthz: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)'],
+  ['HTTP, response headers', 'Get "http://10.244.1.7:8080/healthz": net/http: timeout awaiting response headers'],
+];
+
+/** node-1 (dual-stack pod range) with a Ready calico-node and one probed pod, `who`, that is Running but not Ready. */
+function probedCluster(who: typeof app, arrival: 'event' | 'prober log' | 'structured prober log', output: string): { snapshot: ClusterSnapshot; text: string } {
+  const snapshot = emptySnapshot();
+  snapshot.nodes = [makeNode(node, { podCIDR: '10.244.1.0/24', internalIp: '10.0.0.11' })];
+  snapshot.nodes[0]!.spec!.podCIDRs = ['10.244.1.0/24', 'fd00:10:244:1::/64'];
+  snapshot.pods = [makePod(who.namespace, who.name, { node, container: who.container, phase: 'Running', ready: false, httpProbe: true })];
+  if (who !== calicoNode) snapshot.pods.push(makePod(calicoNode.namespace, calicoNode.name, { node, container: calicoNode.container }));
+  let text: string;
+  if (arrival === 'event') {
+    text = `Readiness probe failed: ${output}`;
+    snapshot.events = [makeEvent({ kind: 'Pod', namespace: who.namespace, name: who.name }, 'Unhealthy', text, { host: node })];
+  } else {
+    text = arrival === 'prober log'
+      ? `I1126 05:00:00.118201   41233 prober.go:117] Readiness probe for "${who.name}_${who.namespace}(${podUid}):${who.container}" failed (failure): ${output}`
+      : `Nov 26 05:00:00 ${node} kubelet[41233]: I1126 05:00:00.118201   41233 prober.go:116] "Probe failed" probeType="Readiness" pod="${who.namespace}/${who.name}" podUID=${podUid} containerName="${who.container}" probeResult=failure output="${escapeQuoted(output)}"`;
+    snapshot.nodeFacts[node] = { kubeletLog: `${text}\n` };
+  }
+  return { snapshot, text };
+}
+
+const arrivals = ['event', 'prober log', 'structured prober log'] as const;
+
+describe.each(probeOutputs)('a probe that gets no answer (%s)', (_label, output) => {
+  it.each(arrivals)('of an ordinary pod while its node\'s CNI daemon is Ready, as a %s: POD_NETWORK_UNREACHABLE', (arrival) => {
+    const { snapshot, text } = probedCluster(app, arrival, output);
+    const diagnosis = diagnose(snapshot);
+    expect(diagnosis.findings[0]?.code).toBe('POD_NETWORK_UNREACHABLE');
+    expect(diagnosis.findings[0]?.evidence.map((e) => e.text)).toContain(text);
+    expect(diagnosis.containerNetwork).toEqual({ status: 'NG', step: 'case-b' });
+  });
+
+  it.each(arrivals)('of the CNI daemon\'s own probe, as a %s: CNI_DAEMON_NOT_READY', (arrival) => {
+    const { snapshot, text } = probedCluster(calicoNode, arrival, output);
+    const diagnosis = diagnose(snapshot);
+    expect(diagnosis.findings[0]?.code).toBe('CNI_DAEMON_NOT_READY');
+    expect(diagnosis.findings.flatMap((f) => f.evidence.map((e) => e.text))).toContain(text);
+  });
+});
+
+/** Each row: the rule, who prints the text, the text as its source writes it, the cause. */
+const wordings: [ruleId: string, printer: Printer, message: string, code: CauseCode][] = [
+  // Go's net package: ETIMEDOUT / ENETUNREACH dialling a pod IP (the apiserver to metrics-server, a client to a pod).
+  ['pod-ip-timeout', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'Get "https://10.244.1.7:4443/apis/metrics.k8s.io/v1beta1": dial tcp 10.244.1.7:4443: connect: connection timed out', 'POD_NETWORK_UNREACHABLE'],
+  ['pod-ip-timeout', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'dial tcp 10.244.1.7:4443: connect: network is unreachable', 'POD_NETWORK_UNREACHABLE'],
+  // Go's net/http client timeouts on a URL whose host is a pod IP (a webhook served by a pod).
+  ['pod-ip-http-timeout', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'failed calling webhook "validate.nginx.ingress.kubernetes.io": Post "https://10.244.1.7:8443/networking/v1/ingresses?timeout=10s": context deadline exceeded', 'POD_NETWORK_UNREACHABLE'],
+  // net/http's tlsHandshakeTimeoutError on the kubernetes service IP, in the CNI daemon's log: an MTU black hole.
+  ['cluster-ip-tls-handshake-timeout', { emitter: 'daemon', daemonLog: 'kube-flannel/kube-flannel-ds-5lq8v/kube-flannel' }, 'github.com/flannel-io/flannel/pkg/subnet/kube/kube.go:470: Failed to list *v1.Node: Get "https://10.96.0.1:443/api/v1/nodes?resourceVersion=0": net/http: TLS handshake timeout', 'MTU_MISMATCH'],
+  // EMSGSIZE (Go: "message too long") sending a VXLAN datagram larger than the NIC's MTU.
+  ['send-message-too-long', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'write udp 10.244.1.5:41234->10.244.2.9:5353: write: message too long', 'MTU_MISMATCH'],
+  // glibc's strerror wording, as ping -M do prints it.
+  ['send-message-too-long', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'ping: sendmsg: Message too long', 'MTU_MISMATCH'],
+  // tcpdump's ICMPv6 "packet too big" (print-icmp6.c).
+  ['path-mtu-smaller', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, '05:00:00.118201 IP6 fd00::12 > fd00::11: ICMP6, packet too big, mtu 1450, length 1240', 'MTU_MISMATCH'],
+  // iptables-nft (iptables/nft.c) on a kernel without nf_tables, in calico-node's log: rules are not written.
+  ['kube-proxy-cannot-program-iptables', { emitter: 'daemon', daemonLog: `${calicoNode.namespace}/${calicoNode.name}/${calicoNode.container}` }, 'iptables v1.8.7 (nf_tables): Could not fetch rule set generation id: Invalid argument', 'SERVICE_PROXY_BROKEN'],
+  ['kube-proxy-cannot-program-iptables', { emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy' }, 'iptables-restore v1.8.4 (legacy): unable to initialize table \'nat\'', 'SERVICE_PROXY_BROKEN'],
+  ['iptables-both-backends', { emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy' }, '# Warning: iptables-legacy tables present, use iptables-legacy to see them', 'SERVICE_PROXY_BROKEN'],
+  // A CNI daemon's fatal line in calico's, weave's (logrus text) and JSON log formats.
+  ['cni-daemon-log-fatal', { emitter: 'daemon', daemonLog: `${calicoNode.namespace}/${calicoNode.name}/${calicoNode.container}` }, '2020-05-12 05:43:43.500 [FATAL][61] startup.go 1102: Error getting calico node resource', 'CNI_DAEMON_NOT_READY'],
+  ['cni-daemon-log-fatal', { emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave' }, 'FATA: 2019/02/18 14:24:12.158093 Unable to start the router: creating bridge: operation not permitted', 'CNI_DAEMON_NOT_READY'],
+  ['cni-daemon-log-fatal', { emitter: 'daemon', daemonLog: 'kube-system/cilium-q7lwn/cilium-agent' }, '{"level":"fatal","msg":"Error while creating daemon","subsys":"daemon"}', 'CNI_DAEMON_NOT_READY'],
+];
+
+describe.each(wordings)('%s: %s', (ruleId, printer, message, code) => {
+  it('is a rule netcheck has', () => {
+    expect(textRules.map((r) => r.id)).toContain(ruleId);
+  });
+
+  it.each(arrivalsOf(printer, message).map((a) => [a.route, a] as const))(`names ${code} first when it arrives as %s`, (_route, arrival) => {
+    const top = diagnose(arrival.snapshot).findings[0];
+    expect({ top: top?.code, text: arrival.text }).toEqual({ top: code, text: arrival.text });
+    expect(top?.evidence.map((e) => e.text)).toContain(arrival.text);
+  });
+});
+
+describe('the same TLS handshake timeout on a service IP', () => {
+  const message = 'Get "https://10.96.0.1:443/api/v1/nodes?limit=500": net/http: TLS handshake timeout';
+  const readyNode = () => makeNode(node, { podCIDR: '10.244.1.0/24' });
+  const sources: [string, () => ClusterSnapshot][] = [
+    ['a kubelet journal line', () => ({ ...emptySnapshot(), nodes: [readyNode()], nodeFacts: { [node]: { kubeletLog: `Nov 26 05:00:00 ${node} kubelet[41233]: E1126 05:00:00.118201   41233 reflector.go:138] k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Node: failed to list *v1.Node: ${message}\n` } } })],
+    ['an application pod\'s log', () => {
+      const snapshot = { ...emptySnapshot(), nodes: [readyNode()], pods: [makePod(app.namespace, app.name, { node, container: app.container })] };
+      snapshot.podLogs[podLogKey(app.namespace, app.name, app.container)] = `E1126 05:00:00.118201       1 reflector.go:138] ${message}\n`;
+      return snapshot;
+    }],
+    ['a CNI daemon\'s log', () => {
+      const snapshot = { ...emptySnapshot(), nodes: [readyNode()], pods: [makePod(calicoNode.namespace, calicoNode.name, { node, container: calicoNode.container })] };
+      snapshot.podLogs[podLogKey(calicoNode.namespace, calicoNode.name, calicoNode.container)] = `2020-05-12 05:43:43.500 [ERROR][61] startup.go 146: failed to query kubeadm's config map error=${message}\n`;
+      return snapshot;
+    }],
+  ];
+  it.each(sources)('read from %s: MTU_MISMATCH', (_source, build) => {
+    expect(diagnose(build()).findings[0]?.code).toBe('MTU_MISMATCH');
+  });
+
+  it('on the API server\'s own node address it says nothing about the pod network', () => {
+    const snapshot = { ...emptySnapshot(), nodes: [readyNode()], nodeFacts: { [node]: { kubeletLog: 'E1126 05:00:00.118201   41233 reflector.go:138] Get "https://10.0.0.11:6443/api/v1/nodes": net/http: TLS handshake timeout\n' } } };
+    expect(diagnose(snapshot).findings.map((f) => f.code)).not.toContain('MTU_MISMATCH');
+  });
+});
+
+describe('node facts: pod interfaces larger than the overlay', () => {
+  const withIpAddr = (ipAddr: string): ClusterSnapshot => ({ ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })], nodeFacts: { [node]: { ipAddr } } });
+  const overlay = '12: vxlan.calico: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1392 qdisc noqueue state UNKNOWN group default \n    inet 10.244.1.0/32 scope global vxlan.calico\n';
+
+  it('are found even when the excerpt shows no NIC netcheck recognises', () => {
+    const d = diagnose(withIpAddr(`${overlay}11: cali8f849197aa4@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default \n`));
+    expect(d.findings[0]?.code).toBe('MTU_MISMATCH');
+    expect(d.findings[0]?.explanation).toMatch(/cali8f849197aa4 has MTU 1500, more than vxlan\.calico \(MTU 1392\)/);
+  });
+
+  it('and a consistent set is not reported', () => {
+    const d = diagnose(withIpAddr(`${overlay}11: cali8f849197aa4@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1392 qdisc noqueue state UP group default \n`));
+    expect(d.findings.map((f) => f.code)).not.toContain('MTU_MISMATCH');
+  });
+});
