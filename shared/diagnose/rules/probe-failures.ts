@@ -71,8 +71,17 @@ export function diagnoseProbeFailures(observations: readonly Observation[], view
       return finding('CNI_DAEMON_NOT_READY', 0.7, `The CNI daemon ${name} fails its own health check, so the node's pod networking is not (fully) up.`, [describe, logs]);
     }
     const pathWorks = otherProbedPodReady(view, node, ref?.name);
+    // The node's own CNI agent is there and not Ready (it has a status saying so): the pod network on that node is
+    // not set up, which explains the timeout better than a fault somewhere on the path.
+    const agent = view.cniDaemonPodOn(node);
+    const agentDown = agent !== undefined && agent.status?.phase !== undefined && !isPodReady(agent);
     switch (outcome) {
       case 'timeout':
+        if (agentDown && !pathWorks) {
+          const agentName = `${agent.metadata?.namespace}/${agent.metadata?.name}`;
+          return finding('CNI_DAEMON_NOT_READY', 0.7, `The kubelet on ${node} gets no answer from ${name} at its pod IP, and the CNI daemon ${agentName} on ${node} is not Ready: the node's pod network is not (fully) set up.`,
+            [`kubectl describe -n ${agent.metadata?.namespace} pod/${agent.metadata?.name}`, `kubectl logs -n ${agent.metadata?.namespace} ${agent.metadata?.name} --all-containers --previous --tail=50`]);
+        }
         return pathWorks
           ? finding('NOT_A_NETWORK_FAULT', 0.45, `The probe of ${name} times out, but another probed pod on ${node} is Ready, so node-to-pod traffic works there: the application answers too slowly.`, [describe, logs])
           : finding('POD_NETWORK_UNREACHABLE', 0.7, `The kubelet on ${node} gets no answer from ${name} at its pod IP: packets from the node to the pod network are dropped or misrouted (case B).`,

@@ -68,6 +68,16 @@ describe.each(probeOutputs)('a probe that gets no answer (%s)', (_label, output)
   });
 });
 
+describe('a probe of an ordinary pod that gets no answer while the CNI daemon on its node is not Ready', () => {
+  it.each(arrivals)('as a %s: CNI_DAEMON_NOT_READY, the daemon explains it', (arrival) => {
+    const { snapshot, text } = probedCluster(app, arrival, 'dial tcp 10.244.1.7:8080: i/o timeout');
+    snapshot.pods = snapshot.pods.map((p) => p.metadata?.name === calicoNode.name ? makePod(calicoNode.namespace, calicoNode.name, { node, container: calicoNode.container, phase: 'Running', ready: false }) : p);
+    const top = diagnose(snapshot).findings[0];
+    expect(top?.code).toBe('CNI_DAEMON_NOT_READY');
+    expect(top?.evidence.map((e) => e.text)).toContain(text);
+  });
+});
+
 /** Each row: the rule, who prints the text, the text as its source writes it, the cause. */
 const wordings: [ruleId: string, printer: Printer, message: string, code: CauseCode][] = [
   // Go's net package: ETIMEDOUT / ENETUNREACH dialling a pod IP (the apiserver to metrics-server, a client to a pod).
