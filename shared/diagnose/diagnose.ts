@@ -12,7 +12,7 @@ import { diagnoseAddressing } from './rules/node-facts-addressing.js';
 import { diagnoseCniFiles } from './rules/node-facts-cni.js';
 import { diagnoseIptables } from './rules/node-facts-iptables.js';
 import { diagnoseKernelSettings } from './rules/node-facts-kernel.js';
-import { diagnoseMtu } from './rules/node-facts-mtu.js';
+import { diagnoseMtu, diagnoseMtuAcrossNodes } from './rules/node-facts-mtu.js';
 import { diagnoseNodeConditions, runtimeNetworkLogRules } from './rules/node-conditions.js';
 import { nonNetworkRules } from './rules/non-network.js';
 import { diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
@@ -36,7 +36,7 @@ export const textRules = [
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
   diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
-  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
+  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseMtuAcrossNodes, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
 ];
 
 /** Where the container network setup is stuck, and why, most likely cause first. Pure. */

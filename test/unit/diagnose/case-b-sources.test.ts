@@ -156,3 +156,32 @@ describe('node facts: pod interfaces larger than the overlay', () => {
     expect(d.findings.map((f) => f.code)).not.toContain('MTU_MISMATCH');
   });
 });
+
+describe('node facts: flannel\'s own MTU and the overlay across nodes', () => {
+  const eth0 = (mtu: number) => `2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc fq_codel state UP group default qlen 1000\n    inet 10.0.0.11/24 brd 10.0.0.255 scope global eth0\n`;
+  const flannel1 = (mtu: number) => `4: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc noqueue state UNKNOWN group default \n    inet 10.244.1.0/32 scope global flannel.1\n`;
+
+  it('FLANNEL_MTU in subnet.env larger than the overlay: MTU_MISMATCH quoting the line', () => {
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24', internalIp: '10.0.0.11' })] };
+    snapshot.nodeFacts[node] = { ipAddr: eth0(1450) + flannel1(1400), flannelSubnetEnv: 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n' };
+    const top = diagnose(snapshot).findings[0];
+    expect(top?.code).toBe('MTU_MISMATCH');
+    expect(top?.evidence.map((e) => e.text)).toContain('FLANNEL_MTU=1450');
+  });
+
+  it('the same overlay with a larger MTU on one node: MTU_MISMATCH naming both nodes', () => {
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode('node-1', { podCIDR: '10.244.1.0/24' }), makeNode('node-2', { podCIDR: '10.244.2.0/24' })] };
+    snapshot.nodeFacts['node-1'] = { ipAddr: eth0(9001) + flannel1(8951) };
+    snapshot.nodeFacts['node-2'] = { ipAddr: eth0(1500).replace('10.0.0.11', '10.0.0.12') + flannel1(1450) };
+    const top = diagnose(snapshot).findings[0];
+    expect(top?.code).toBe('MTU_MISMATCH');
+    expect(top?.explanation).toMatch(/MTU 8951 on node-1 but 1450 on node-2/);
+  });
+
+  it('the same MTU everywhere is not reported', () => {
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode('node-1', { podCIDR: '10.244.1.0/24' }), makeNode('node-2', { podCIDR: '10.244.2.0/24' })] };
+    snapshot.nodeFacts['node-1'] = { ipAddr: eth0(1500) + flannel1(1450), flannelSubnetEnv: 'FLANNEL_MTU=1450\n' };
+    snapshot.nodeFacts['node-2'] = { ipAddr: eth0(1500) + flannel1(1450), flannelSubnetEnv: 'FLANNEL_MTU=1450\n' };
+    expect(diagnose(snapshot).findings.map((f) => f.code)).not.toContain('MTU_MISMATCH');
+  });
+});
