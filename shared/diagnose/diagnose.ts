@@ -15,7 +15,7 @@ import { diagnoseKernelSettings } from './rules/node-facts-kernel.js';
 import { diagnoseMtu, diagnoseMtuAcrossNodes } from './rules/node-facts-mtu.js';
 import { diagnoseNodeConditions, runtimeNetworkLogRules } from './rules/node-conditions.js';
 import { nonNetworkRules } from './rules/non-network.js';
-import { diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
+import { commandLineClientRules, diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
 import { sandboxErrorRules } from './rules/sandbox-errors.js';
 import { diagnoseStuckSandboxes } from './rules/stuck-sandboxes.js';
 import { diagnoseMissingPodCidr } from './rules/pod-cidr.js';
@@ -30,7 +30,7 @@ const minRootConfidence = 0.6;
 
 /** Every text rule; for each text the most confident match wins. The catalogue's wordings come from the sources. */
 export const textRules = [
-  ...catalogRules, ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...nonNetworkRules,
+  ...catalogRules, ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...commandLineClientRules, ...nonNetworkRules,
 ];
 
 /** Rules that look at objects and node facts rather than one text at a time. */

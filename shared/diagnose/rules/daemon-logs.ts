@@ -31,6 +31,40 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
   },
   {
+    // kmod's modprobe (tools/modprobe.c: "Module %s not found in directory %s") for br_netfilter: the kernel cannot load it,
+    // so bridged pod traffic can never be made to traverse iptables on that node.
+    id: 'br-netfilter-module-not-found',
+    code: 'HOST_NETFILTER_SETTINGS',
+    confidence: 0.85,
+    pattern: /Module br_netfilter not found in directory (?<dir>\S+)/,
+    explanation: 'The br_netfilter module cannot be loaded on {node} (not in {dir}: a kernel without it, or modules of another kernel installed), so bridged pod traffic bypasses iptables and service IPs do not work from pods.',
+    nextCommands: ['ssh {node} "uname -r; ls /lib/modules"', 'install the running kernel\'s extra modules (e.g. linux-modules-extra-$(uname -r)), then: modprobe br_netfilter'],
+  },
+  {
+    // Go's EMFILE text ("too many open files", syscall zerrors_linux) in a CNI daemon's own log: the host's file or inotify
+    // limits stop the agent (kind's documented known issue with several nodes on one host).
+    id: 'cni-daemon-too-many-open-files',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.66,
+    sources: ['podLog'],
+    pattern: /too many open files/i,
+    when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
+    explanation: 'The CNI daemon {pod} on {node} runs out of file descriptors or inotify instances (the host\'s limits), so it cannot work and pods on {node} get no working network.',
+    nextCommands: ['ssh {node} "sysctl fs.inotify.max_user_watches fs.inotify.max_user_instances fs.file-max"', 'sysctl -w fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512   # and persist in /etc/sysctl.d', 'kubectl delete pod -n {namespace} {podName}'],
+  },
+  {
+    // client-go's reflector ("Failed to list %v: %v", "Failed to watch %v: %v") in kube-proxy's own log: it cannot read
+    // services and endpoints, so the node's service rules are stale or were never written.
+    id: 'kube-proxy-cannot-reach-api',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /Failed to (?:list|watch) \*v1(?:beta1)?\.(?:Service|Endpoints|EndpointSlice|Node)\b/,
+    when: (_match, observation) => /^kube-proxy-/.test(observation.pod?.name ?? ''),
+    explanation: 'kube-proxy {pod} on {node} cannot read services and endpoints from the API server, so it does not (re)write the node\'s service rules: service IPs there are not translated or point at old endpoints.',
+    nextCommands: ['kubectl -n kube-system logs {podName} --tail=50', 'kubectl -n kube-system get cm kube-proxy -o yaml | grep server:   # the API server address kube-proxy uses'],
+  },
+  {
     // flanneld main.go logs "Using interface with name %s and address %s"; the rule is about the value (VirtualBox NAT).
     id: 'flannel-on-virtualbox-nat',
     code: 'POD_NETWORK_UNREACHABLE',
@@ -45,7 +79,7 @@ export const daemonLogRules: readonly TextRule[] = [
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,
     sources: ['podLog'],
-    pattern: /\[ERROR\] plugin\/errors: .*read udp [\d.:]+->(?<upstream>[\d.]+):53: i\/o timeout/,
+    pattern: /\[ERROR\] plugin\/errors: .*read udp \[?[\da-fA-F.:]+\]?:\d+->\[?(?<upstream>[\da-fA-F.:]+?)\]?:53: i\/o timeout/,
     explanation: 'CoreDNS gets no answer from its upstream {upstream}: traffic from pods to outside the cluster is dropped (masquerading, FORWARD policy or a firewall).',
     nextCommands: ['kubectl run -it --rm dnstest --image=busybox:1.36 --restart=Never -- nslookup kubernetes.io {upstream}', 'ssh {node} "iptables-save -t nat | grep -i masq"'],
   },

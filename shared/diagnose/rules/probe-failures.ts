@@ -137,6 +137,44 @@ export const podIpTimeoutRules: readonly TextRule[] = [
 ];
 
 /**
+ * What the usual command-line clients print when they get no answer from an address: curl (lib/connect.c: "Failed to
+ * connect to %s port %u[ after %d ms]: %s"), BusyBox wget and nc ("can't connect to remote host (%s): %s"), OpenBSD nc
+ * ("connect to %s port %s (%s) failed: %s"), each with the C library's strerror text.
+ */
+const clientNoAnswer = new RegExp(String.raw`(?:Failed to connect to |can't connect to remote host \(|\bconnect to )(?<ip>\d{1,3}(?:\.\d{1,3}){3}|[\da-fA-F]*:[\da-fA-F:.]+)\)?(?: port (?<port>\d+)(?: after \d+ ms| \(\w+\) failed)?)?: (?<error>No route to host|Connection timed out|Network is unreachable|Operation timed out)`);
+
+/** The same for service IPs: a timeout is a service IP that is not translated; EHOSTUNREACH a firewall rejecting it. */
+export const commandLineClientRules: readonly TextRule[] = [
+  {
+    id: 'client-pod-ip-no-answer',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.6,
+    pattern: clientNoAnswer,
+    when: (match, _observation, view) => !ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) && ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
+    explanation: 'A client on {node} gets no answer from the pod IP {ip} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
+    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
+  },
+  {
+    id: 'client-service-ip-timeout',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.7,
+    pattern: clientNoAnswer,
+    when: (match, _observation, view) => /timed out/.test(match.groups?.['error'] ?? '') && ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()),
+    explanation: 'A client on {node} gets no answer from the service IP {ip}: service IPs only work once kube-proxy (or its replacement) has programmed the node.',
+    nextCommands: ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50', 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"'],
+  },
+  {
+    id: 'client-service-ip-rejected',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.62,
+    pattern: clientNoAnswer,
+    when: (match, _observation, view) => match.groups?.['error'] === 'No route to host' && ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()),
+    explanation: 'Connections from {node} to the service IP {ip} are answered with "no route to host": a host firewall (firewalld, an iptables REJECT rule) rejects traffic to or from the pod and service networks there.',
+    nextCommands: ['ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"'],
+  },
+];
+
+/**
  * Pod ranges the providers use by default, for when the cluster's are not known (no podCIDR, no kubeadm-config):
  * flannel's and kubeadm's docs' 10.244.0.0/16, k3s / rke2's 10.42.0.0/16, weave's 10.32.0.0/12, microk8s's 10.1.0.0/16.
  * Ranges people also use for their LANs (calico's 192.168.0.0/16, cilium's 10.0.0.0/8) are left out.

@@ -101,6 +101,20 @@ const wordings: [ruleId: string, printer: Printer, message: string, code: CauseC
   ['cni-daemon-log-fatal', { emitter: 'daemon', daemonLog: `${calicoNode.namespace}/${calicoNode.name}/${calicoNode.container}` }, '2020-05-12 05:43:43.500 [FATAL][61] startup.go 1102: Error getting calico node resource', 'CNI_DAEMON_NOT_READY'],
   ['cni-daemon-log-fatal', { emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave' }, 'FATA: 2019/02/18 14:24:12.158093 Unable to start the router: creating bridge: operation not permitted', 'CNI_DAEMON_NOT_READY'],
   ['cni-daemon-log-fatal', { emitter: 'daemon', daemonLog: 'kube-system/cilium-q7lwn/cilium-agent' }, '{"level":"fatal","msg":"Error while creating daemon","subsys":"daemon"}', 'CNI_DAEMON_NOT_READY'],
+  // curl (lib/connect.c), BusyBox wget / nc and OpenBSD nc with the C library's strerror text, pasted from a pod.
+  ['client-pod-ip-no-answer', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'curl: (7) Failed to connect to 10.244.1.9 port 80 after 3071 ms: No route to host', 'POD_NETWORK_UNREACHABLE'],
+  ['client-pod-ip-no-answer', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'wget: can\'t connect to remote host (10.244.1.9): Connection timed out', 'POD_NETWORK_UNREACHABLE'],
+  ['client-pod-ip-no-answer', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'nc: connect to 10.244.1.9 port 8080 (tcp) failed: Connection timed out', 'POD_NETWORK_UNREACHABLE'],
+  ['client-service-ip-timeout', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'curl: (28) Failed to connect to 10.96.0.10 port 53 after 129318 ms: Connection timed out', 'SERVICE_PROXY_BROKEN'],
+  ['client-service-ip-rejected', { emitter: 'daemon', daemonLog: `${app.namespace}/${app.name}/${app.container}` }, 'curl: (7) Failed to connect to 10.96.0.1 port 443: No route to host', 'POD_NETWORK_UNREACHABLE'],
+  // kmod's modprobe when the running kernel has no br_netfilter.
+  ['br-netfilter-module-not-found', { emitter: 'daemon', daemonLog: 'kube-flannel/kube-flannel-ds-5lq8v/kube-flannel' }, 'modprobe: FATAL: Module br_netfilter not found in directory /lib/modules/5.15.0-1019-raspi', 'HOST_NETFILTER_SETTINGS'],
+  // Go's EMFILE in kindnetd's log (kind's "too many open files" known issue).
+  ['cni-daemon-too-many-open-files', { emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni' }, 'failed to create fsnotify watcher: too many open files', 'CNI_DAEMON_NOT_READY'],
+  // client-go's reflector in kube-proxy's log.
+  ['kube-proxy-cannot-reach-api', { emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy' }, 'k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.EndpointSlice: failed to list *v1.EndpointSlice: Get "https://10.0.0.10:6443/apis/discovery.k8s.io/v1/endpointslices?limit=500&resourceVersion=0": dial tcp 10.0.0.10:6443: connect: connection refused', 'SERVICE_PROXY_BROKEN'],
+  // CoreDNS's errors plugin around Go's read timeout, to an IPv6 upstream.
+  ['coredns-upstream-timeout', { emitter: 'daemon', daemonLog: 'kube-system/coredns-74ff55c5b-8xq2w/coredns' }, '[ERROR] plugin/errors: 2 example.org. AAAA: read udp [fd00:10:244:1::5]:54684->[2001:4860:4860::8888]:53: i/o timeout', 'POD_NETWORK_UNREACHABLE'],
 ];
 
 describe.each(wordings)('%s: %s', (ruleId, printer, message, code) => {
@@ -183,5 +197,21 @@ describe('node facts: flannel\'s own MTU and the overlay across nodes', () => {
     snapshot.nodeFacts['node-1'] = { ipAddr: eth0(1500) + flannel1(1450), flannelSubnetEnv: 'FLANNEL_MTU=1450\n' };
     snapshot.nodeFacts['node-2'] = { ipAddr: eth0(1500) + flannel1(1450), flannelSubnetEnv: 'FLANNEL_MTU=1450\n' };
     expect(diagnose(snapshot).findings.map((f) => f.code)).not.toContain('MTU_MISMATCH');
+  });
+});
+
+describe('node facts: loose reverse-path filtering with calico', () => {
+  const build = (withCalico: boolean): ClusterSnapshot => {
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })] };
+    if (withCalico) snapshot.pods = [makePod(calicoNode.namespace, calicoNode.name, { node, container: calicoNode.container, phase: 'Running', ready: false })];
+    snapshot.nodeFacts[node] = { sysctl: 'net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.conf.all.rp_filter = 2\n' };
+    return snapshot;
+  };
+  it('is reported where calico runs, with the sysctl line', () => {
+    const finding = diagnose(build(true)).findings.find((f) => f.code === 'HOST_NETFILTER_SETTINGS');
+    expect(finding?.evidence.map((e) => e.text)).toEqual(['net.ipv4.conf.all.rp_filter = 2']);
+  });
+  it('is not a finding without calico (other CNIs and kube-proxy do not mind)', () => {
+    expect(diagnose(build(false)).findings.map((f) => f.code)).not.toContain('HOST_NETFILTER_SETTINGS');
   });
 });
