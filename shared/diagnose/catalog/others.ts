@@ -201,4 +201,13 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     explanation,
     nextCommands: ['kubectl -n kube-system logs -l app=kindnet --previous --tail=20', 'ssh {node} ip route', 'on the kind host: sysctl fs.inotify.max_user_watches fs.inotify.max_user_instances   # kind\'s known issue "too many open files"'],
   })),
+  {
+    id: 'kube-router-bgp-peer-failed',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/controllers/routing/bgp_peers.go', format: 'Failed to add node %s as peer due to %s' },
+    groups: ['peer'],
+    examples: [['10.0.0.12', 'listen tcp 0.0.0.0:179: bind: address already in use'], ['fd00::12', 'connection refused']],
+    explanation: 'kube-router on {node} cannot peer with node {peer} over BGP, so routes to the pods on {peer} are not learned and cross-node pod traffic fails.',
+    nextCommands: ['kubectl -n kube-system exec ds/kube-router -- gobgp neighbor', 'ssh {node} "ss -ltnp | grep :179"', 'kubectl -n kube-system logs -l k8s-app=kube-router --tail=50 | grep -i peer'],
+  },
 ];

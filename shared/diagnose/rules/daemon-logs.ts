@@ -184,6 +184,18 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['kubectl describe -n {namespace} pod/{podName}', 'kubectl logs -n {namespace} {podName} --all-containers --previous --tail=50'],
   },
   {
+    // The kubelet's crash-loop back-off (pkg/kubelet/kuberuntime/kuberuntime_manager.go: "Back-off %s restarting failed
+    // container=%s pod=%s"; structured since 1.21: "Back-off restarting failed container" ... pod="ns/name") for a CNI daemon.
+    id: 'kubelet-cni-daemon-back-off',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.62,
+    sources: ['kubeletLog'],
+    pattern: /[Bb]ack-off (?:\S+ )?restarting failed container.*?\bpods?=\\?"?(?:(?<daemonNamespace>[\w-]+)\/)?(?<daemon>[\w.-]+?)(?:_(?<daemonNamespace2>[\w-]+)\(|\\?"|\s|$)/,
+    when: (match) => isCniDaemonPodName(match.groups?.['daemon'] ?? ''),
+    explanation: 'The kubelet on {node} keeps restarting the CNI daemon pod {daemon} (crash loop); until it runs, pods on {node} get no network.',
+    nextCommands: ['kubectl -n kube-system describe pod {daemon}   # or its namespace, e.g. kube-flannel', 'kubectl -n kube-system logs {daemon} --all-containers --previous --tail=50'],
+  },
+  {
     // kubelet pod_workers "Error syncing pod" lines (observed in kubelet logs).
     id: 'kubelet-cannot-run-cni-daemon',
     code: 'CNI_DAEMON_NOT_READY',

@@ -27,6 +27,13 @@ const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout e
 /** Probes of 127.0.0.1 / localhost run in the node's own network namespace: no pod network involved. */
 const nodeLocalTarget = /dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):|https?:\/\/(?:localhost|127\.0\.0\.1)[:/]/;
 
+/**
+ * The node-local health ports of the CNI agents' own probes (the providers' manifests): calico-node's Felix (9099),
+ * the cilium agent (9879), weave (6784), kube-router (20244). A probe of one of them is the agent's probe, even when
+ * the pod it belongs to is not in the snapshot.
+ */
+const agentHealthProbe = /(?:dial tcp |https?:\/\/)(?:127\.0\.0\.1|\[::1\]|localhost):(?:9099|9879|6784|20244)\b/;
+
 export function classifyProbeOutput(text: string): ProbeOutcome {
   if (nodeLocalTarget.test(text)) return 'other';
   if (networkTimeout.test(text)) return 'timeout';
@@ -66,7 +73,8 @@ export function diagnoseProbeFailures(observations: readonly Observation[], view
     const finding = (code: CauseCode, confidence: number, explanation: string, nextCommands: string[]): Finding =>
       ({ code, confidence, evidence: [observation.evidence], explanation, nextCommands });
 
-    const isDaemon = pod ? isCniDaemonPod(pod) : isCniDaemonPodName(podName);
+    const probedText = observation.evidence.text;
+    const isDaemon = (pod ? isCniDaemonPod(pod) : isCniDaemonPodName(podName)) || agentHealthProbe.test(probedText);
     if (isDaemon && outcome !== 'refused') {
       return finding('CNI_DAEMON_NOT_READY', 0.7, `The CNI daemon ${name} fails its own health check, so the node's pod networking is not (fully) up.`, [describe, logs]);
     }

@@ -215,3 +215,34 @@ describe('node facts: loose reverse-path filtering with calico', () => {
     expect(diagnose(build(false)).findings.map((f) => f.code)).not.toContain('HOST_NETFILTER_SETTINGS');
   });
 });
+
+describe('a probe of an agent\'s node-local health port, whatever the pod is called', () => {
+  const unknownPod = { namespace: 'default', name: 'app-7c9f8d6b5-h4vlk', container: 'app' };
+  const cases: [string, string, CauseCode][] = [
+    ['calico-node\'s Felix', 'Get "http://localhost:9099/liveness": dial tcp 127.0.0.1:9099: connect: connection refused', 'CNI_DAEMON_NOT_READY'],
+    ['the cilium agent', 'Get "http://127.0.0.1:9879/healthz": dial tcp 127.0.0.1:9879: connect: connection refused', 'CNI_DAEMON_NOT_READY'],
+    ['weave', 'Get "http://127.0.0.1:6784/status": dial tcp 127.0.0.1:6784: connect: connection refused', 'CNI_DAEMON_NOT_READY'],
+  ];
+  it.each(cases)('%s: names its component', (_who, output, code) => {
+    const { snapshot } = probedCluster(unknownPod, 'event', output);
+    expect(diagnose(snapshot).findings[0]?.code).toBe(code);
+  });
+});
+
+describe('the kubelet restarting a CNI daemon in a crash loop, read from its log', () => {
+  const lines: [string, string][] = [
+    ['klog, before 1.21', 'Apr  4 04:50:34 node-1 kubelet: I0404 04:50:34.631242    3880 kuberuntime_manager.go:752] Back-off 5m0s restarting failed container=kube-flannel pod=kube-flannel-ds-lqtz9_kube-system(878ce510-1909-11e7-a7cc-fa163e6824ce)'],
+    ['structured klog', 'E1126 05:00:00.118201   41233 pod_workers.go:1298] "Error syncing pod, skipping" err="failed to \\"StartContainer\\" for \\"calico-node\\" with CrashLoopBackOff: \\"back-off 5m0s restarting failed container=calico-node pod=calico-node-x7k2p_kube-system(8d1c2a4e-5b6f-7a8b-9c0d-1e2f3a4b5c6d)\\"" pod="kube-system/calico-node-x7k2p"'],
+  ];
+  it.each(lines)('%s: CNI_DAEMON_NOT_READY', (_style, line) => {
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })], nodeFacts: { [node]: { kubeletLog: `${line}\n` } } };
+    const top = diagnose(snapshot).findings[0];
+    expect(top?.code).toBe('CNI_DAEMON_NOT_READY');
+    expect(top?.evidence.map((e) => e.text)).toContain(line);
+  });
+  it('of an application pod it says nothing about the CNI', () => {
+    const line = 'I0404 04:50:34.631242    3880 kuberuntime_manager.go:752] Back-off 5m0s restarting failed container=web pod=web-6d4cf56db6-5gq7n_default(878ce510-1909-11e7-a7cc-fa163e6824ce)';
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })], nodeFacts: { [node]: { kubeletLog: `${line}\n` } } };
+    expect(diagnose(snapshot).findings.map((f) => f.code)).not.toContain('CNI_DAEMON_NOT_READY');
+  });
+});
