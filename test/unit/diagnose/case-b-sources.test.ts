@@ -265,3 +265,18 @@ describe('an error line in a CNI daemon\'s own log that no wording names', () =>
     expect(d.containerNetwork.status).toBe('OK');
   });
 });
+
+describe('cilium status\'s cluster health line', () => {
+  const build = (line: string): ClusterSnapshot => {
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })] };
+    snapshot.pods = [makePod('kube-system', 'cilium-q7lwn', { node, container: 'cilium-agent' })];
+    snapshot.podLogs[podLogKey('kube-system', 'cilium-q7lwn', 'cilium-agent')] = `${line}\n`;
+    return snapshot;
+  };
+  it('with nodes unreachable: POD_NETWORK_UNREACHABLE', () => {
+    expect(diagnose(build('Cluster health:          1/3 reachable   (2026-11-26T05:00:00Z)')).findings[0]?.code).toBe('POD_NETWORK_UNREACHABLE');
+  });
+  it('with every node reachable: nothing', () => {
+    expect(diagnose(build('Cluster health:          3/3 reachable   (2026-11-26T05:00:00Z)')).findings).toEqual([]);
+  });
+});
