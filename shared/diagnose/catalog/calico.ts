@@ -291,4 +291,15 @@ export const calicoEntries: readonly CatalogEntry[] = [
     explanation: 'On {node} Felix writes its rules with an iptables backend (legacy or nft) other than the one in use on the host: kube-proxy\'s and calico\'s rules end up in two rule sets, and service IPs or pod traffic are dropped.',
     nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'kubectl -n kube-system set env ds/calico-node FELIX_IPTABLESBACKEND=Auto'],
   },
+  {
+    id: 'calico-node-status-peer-not-established',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.78, emitter: 'daemon', daemonLog: calicoNodeLog,
+    // `calicoctl node status`: one table row per BGP peer (go-pretty table), INFO = BIRD's BGP state and its last error.
+    source: { repo, file: 'calicoctl/calicoctl/commands/node/status.go', format: '| %s | %s | %s | %s | %s |' },
+    groups: ['peer', undefined, undefined, undefined, 'info'],
+    pattern: /\|\s*(?<peer>[\da-fA-F.:]+)\s*\|\s*(?:node-to-node mesh|global|node specific)\s*\|\s*(?:start|down|wait|stop)\s*\|[^|]*\|\s*(?<info>(?:Idle|Connect|Active|OpenSent|OpenConfirm|Close)\b[^|]*?)\s*\|/,
+    examples: [['10.0.0.12', 'node-to-node mesh', 'start', '06:44:51', 'Active Socket: Connection refused'], ['fd00::12', 'node-to-node mesh', 'start', '06:44:51', 'Connect Socket: No route to host']],
+    explanation: 'calico-node on {node} has no BGP session with {peer} ({info}), so routes to the pods on that node are missing; a wrong autodetected node IP (IP_AUTODETECTION_METHOD), TCP 179 blocked between the nodes, or calico-node not running there is the usual reason.',
+    nextCommands: calicoNodeCommands,
+  },
 ];
