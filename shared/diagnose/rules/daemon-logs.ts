@@ -1,6 +1,6 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { isCniDaemonPodName, isPodReady } from '../cluster-view.js';
-import { podRangesOrUsual } from './probe-failures.js';
+import { isPodAddress } from './probe-failures.js';
 import type { TextRule } from '../text-rules.js';
 
 /**
@@ -114,7 +114,7 @@ export const daemonLogRules: readonly TextRule[] = [
     // Above a daemon merely not Ready (0.6): the handshake timing out is why it is not; below the daemons' own wordings.
     confidence: 0.62,
     pattern: new RegExp(`(?:dial tcp |https://)${hostPortPattern}[^\\s"]*?:? ?(?:\\\\?"?: )?net/http: TLS handshake timeout`),
-    when: (match, _observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) || ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
+    when: (match, _observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) || isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'Connections to {ip}:{port} (a service or pod IP) open, but their TLS handshakes time out on {node}: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
     nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
   },

@@ -77,7 +77,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,
     // libxtables' "Couldn't load target `%s':%s" is the same situation seen from iptables-restore.
-    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load target `[\w-]+':\s*No such file or directory/,
+    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load (?:target|match) `[\w-]+':\s*No such file or directory/,
     explanation: 'An iptables rule refers to a chain that is not there: two iptables backends (legacy and nft) are in use on {node}, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
     nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'ssh {node} systemctl is-active firewalld'],
   },

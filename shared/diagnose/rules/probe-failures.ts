@@ -126,7 +126,7 @@ export const podIpTimeoutRules: readonly TextRule[] = [
     confidence: 0.6,
     pattern: new RegExp(`https?://${hostPortPattern}[^\\s"]*\\\\?"?: (?<error>context deadline exceeded|net/http: request canceled|net/http: timeout awaiting response headers)`),
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
-      ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
+      isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'Requests to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
     nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
   },
@@ -138,7 +138,7 @@ export const podIpTimeoutRules: readonly TextRule[] = [
     pattern: new RegExp(`dial tcp ${hostPortPattern}: (?<error>i/o timeout|connect: (?:no route to host|connection timed out|network is unreachable))`),
     // Probe failures are judged above, knowing whether other pods on the node answer.
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
-      ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
+      isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'Connections to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
     nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
   },
@@ -158,7 +158,7 @@ export const commandLineClientRules: readonly TextRule[] = [
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,
     pattern: clientNoAnswer,
-    when: (match, _observation, view) => !ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) && ipInRanges(match.groups?.['ip'] ?? '', podRangesOrUsual(view)),
+    when: (match, _observation, view) => !ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) && isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'A client on {node} gets no answer from the pod IP {ip} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
     nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
   },
@@ -189,7 +189,13 @@ export const commandLineClientRules: readonly TextRule[] = [
  */
 const usualPodRanges = parseCidrList('10.244.0.0/16,10.42.0.0/16,10.32.0.0/12,10.1.0.0/16');
 
-export function podRangesOrUsual(view: ClusterView): Cidr[] {
+function podRangesOrUsual(view: ClusterView): Cidr[] {
   const known = view.podRanges();
   return known.length > 0 ? known : usualPodRanges;
+}
+
+/** In the pod ranges (the cluster's, else the usual ones) and not a node's own address (a LAN in 10.1.0.0/16 ...). */
+export function isPodAddress(view: ClusterView, ip: string): boolean {
+  if (!ipInRanges(ip, podRangesOrUsual(view))) return false;
+  return !view.snapshot.nodes.some((n) => (n.status?.addresses ?? []).some((a) => a.address === ip));
 }

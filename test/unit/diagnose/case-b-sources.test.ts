@@ -280,3 +280,13 @@ describe('cilium status\'s cluster health line', () => {
     expect(diagnose(build('Cluster health:          3/3 reachable   (2026-11-26T05:00:00Z)')).findings).toEqual([]);
   });
 });
+
+describe('when the cluster\'s pod ranges are not known, the providers\' usual ones count', () => {
+  const build = (line: string): ClusterSnapshot => ({ ...emptySnapshot(), nodes: [makeNode(node, { internalIp: '10.1.0.5' })], nodeFacts: { [node]: { kubeletLog: `${line}\n` } } });
+  it('a pod address in 10.244.0.0/16 timing out: POD_NETWORK_UNREACHABLE', () => {
+    expect(diagnose(build('E1126 05:00:00.118201   41233 controller.go:116] Get "https://10.244.3.7:4443/apis/metrics.k8s.io/v1beta1": dial tcp 10.244.3.7:4443: i/o timeout')).findings[0]?.code).toBe('POD_NETWORK_UNREACHABLE');
+  });
+  it('but not a node\'s own address that happens to lie in one (microk8s\'s 10.1.0.0/16)', () => {
+    expect(diagnose(build('E1126 05:00:00.118201   41233 reflector.go:138] Get "https://10.1.0.5:6443/api/v1/nodes": dial tcp 10.1.0.5:6443: i/o timeout')).findings.map((f) => f.code)).not.toContain('POD_NETWORK_UNREACHABLE');
+  });
+});
