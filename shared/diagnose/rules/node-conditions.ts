@@ -30,33 +30,56 @@ export function diagnoseNodeConditions(view: ClusterView, observations: readonly
   }
   if (waiting.size === 0) return [];
   const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True' && !waiting.has(nodeName(n))).map(nodeName);
-  return [...waiting].map(([name, evidenceHere]): Finding => {
+  return [...waiting].flatMap(([name, evidenceHere]): Finding[] => {
     const evidence = [evidenceHere];
     const daemonHere = view.cniDaemonPodOn(name);
     if (daemonHere && isPodReady(daemonHere)) {
-      return {
+      return [{
         code: 'CNI_CONFIG_INVALID', confidence: 0.6, evidence,
         explanation: `The CNI daemon ${daemonHere.metadata?.name} is Ready on ${name}, yet the runtime still finds no loadable CNI config there: the file it wrote is most likely rejected.`,
         nextCommands: [`ssh ${name} ls -l /etc/cni/net.d`, `ssh ${name} journalctl -u containerd -u crio -u kubelet --since -10min | grep -i "cni config"`],
-      };
+      }];
     }
     if (daemonHere || networkReadyNodes.length > 0) {
       const where = daemonHere
         ? `its pod ${daemonHere.metadata?.namespace}/${daemonHere.metadata?.name} on ${name} is not Ready`
         : `nodes ${networkReadyNodes.join(', ')} have a working CNI config but ${name} does not`;
-      return {
+      return [{
         code: 'CNI_DAEMON_NOT_READY', confidence: daemonHere ? 0.75 : 0.6, evidence,
         explanation: `A CNI is installed, but ${where}: the provider's node agent has not written its config on ${name} (or, if configs are copied by hand, it was not copied there).`,
         nextCommands: [`kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, `kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY`, `ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`],
-      };
+      }];
     }
-    return {
+    const notInstalled: Finding = {
       code: 'CNI_NOT_INSTALLED', confidence: 0.7, evidence,
       explanation: `The runtime on ${name} has no CNI config, and no node has a working one: no pod network add-on has been installed yet (copy the CNI plugin and config, or apply the provider's manifest).`,
       nextCommands: [`ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`, 'kubectl get ds -A', 'kubectl apply -f <your CNI provider\'s manifest>   # e.g. flannel, calico, cilium'],
     };
+    const rejected = rejectedConfigLead(view, observations, name, evidence);
+    return rejected ? [notInstalled, rejected] : [notInstalled];
   });
 }
+
+/**
+ * "Not ready" cannot tell an empty /etc/cni/net.d from a file the runtime rejects: containerd (go-cni)
+ * resets its networks on a failed load, cri-o (ocicni) and dockershim skip unloadable files and files
+ * naming a missing plugin binary, and all of them then report the same condition. Only a text saying
+ * there are no files at all, or the directory listing in node facts, decides; without either the
+ * rejected file stays a lead, as close as "nothing installed" when not even the pods could be read.
+ */
+function rejectedConfigLead(view: ClusterView, observations: readonly Observation[], node: string, evidence: Evidence[]): Finding | undefined {
+  if (view.snapshot.nodeFacts[node]?.cniNetD !== undefined) return undefined;
+  if (observations.some((o) => o.node === node && o.past === undefined && noConfigFilesPattern.test(o.evidence.text))) return undefined;
+  const podsUnknown = view.snapshot.pods.length === 0;
+  return {
+    code: 'CNI_CONFIG_INVALID', confidence: podsUnknown ? 0.62 : 0.4, evidence,
+    explanation: `Or a config file is in /etc/cni/net.d on ${node} but the runtime rejects it (bad JSON, a .conflist saved as .conf, an empty or unsupported cniVersion, a plugin binary it names missing): the runtime reports exactly the same state, and nothing read here shows whether the directory is empty.`,
+    nextCommands: [`ssh ${node} ls -l /etc/cni/net.d /opt/cni/bin`, `ssh ${node} journalctl -u containerd -u crio -u kubelet --since -10min | grep -iE "cni config|CNI config (list )?file|valid networks"`],
+  };
+}
+
+/** Runtime texts that say /etc/cni/net.d holds no config file at all (go-cni, dockershim, libcni). */
+const noConfigFilesPattern = /no network config found in|no networks found in|no net configurations found in/i;
 
 function conditionEvidence(node: V1Node): Evidence {
   return { object: `Node ${nodeName(node)}`, field: 'status.conditions[Ready].message', text: readyCondition(node)?.message ?? '' };
