@@ -59,11 +59,12 @@ export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
     ...structuralRules.flatMap((rule) => rule(view)),
   ];
   // What no rule names is read from the structure of the evidence, ranked below every rule's finding.
-  const cap = fallbackCap(named);
-  const structural = diagnoseByStructure(view, current, new Set(named.flatMap((f) => f.evidence.map((e) => e.text))), cap);
+  const naming = named.filter((f) => !isWrapperOnly(f));
+  const cap = fallbackCap(naming);
+  const structural = diagnoseByStructure(view, current, new Set(naming.flatMap((f) => f.evidence.map((e) => e.text))), cap);
   // The invariant: a failure no rule names still gets a finding and makes the verdict NG.
   const symptoms = failureSymptoms(view, current);
-  const findings = mergeByCode([...named, ...structural, ...diagnoseUnexplainedFailures(view, symptoms, [...named, ...structural], cap)]);
+  const findings = mergeByCode([...named, ...structural, ...diagnoseUnexplainedFailures(view, symptoms, [...naming, ...structural], cap)]);
   if (findings.length === 0 && snapshot.unreadable.length > 0) findings.push(unreadableFinding(snapshot.unreadable));
   const hostNetwork = assessHostNetwork(view);
   const containerNetwork = assessContainerNetwork(view, current, findings, hostNetwork, symptoms);
@@ -78,6 +79,15 @@ export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
     history: historyNotes(observations.filter((o) => o.past !== undefined), view),
     ...(undecided && { undecided }),
   };
+}
+
+/**
+ * A match of a runtime's or libcni's wrapper alone ("failed to setup network for sandbox ...", "plugin
+ * type=... failed (add): ...", catalog/runtimes.ts and catalog/kubernetes.ts, 0.4 to 0.45) says only that
+ * the plugin failed: what failed inside it is still to be read. Specific CNI_PLUGIN_ERROR wordings rank higher.
+ */
+function isWrapperOnly(finding: Finding): boolean {
+  return finding.code === 'CNI_PLUGIN_ERROR' && finding.confidence <= 0.45;
 }
 
 /**

@@ -183,6 +183,11 @@ export function nextCommandsFor(o: Observation, emitter: Emitter | undefined): s
       return [`ssh ${node} ls -l /etc/cni/net.d /opt/cni/bin`, `ssh ${node} "cat /etc/cni/net.d/*"`, journal];
     case 'node-network-condition':
       return [`kubectl describe node ${node}`, `kubectl get pods -A -o wide --field-selector spec.nodeName=${node}`];
+    case undefined:
+      // A text whose printer says nothing about the network: look where it was read.
+      if (o.source === 'kubeletLog' || o.source === 'runtimeLog') return [journal, `kubectl describe node ${node}`];
+      if (o.source === 'nodeCondition') return [`kubectl describe node ${node}`, journal];
+      return name ? [`kubectl describe pod -n ${ns} ${name}`, `kubectl get events -n ${ns} --field-selector involvedObject.name=${name}`] : ['kubectl get events -A --field-selector type=Warning'];
     default:
       return [
         ...(name ? [`kubectl logs -n ${ns} ${name} --tail=50`] : []),

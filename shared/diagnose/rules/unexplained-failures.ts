@@ -144,6 +144,23 @@ export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonl
     });
     return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, maxEvidencePerFinding), basis: 'structure' }));
   }
+  // CoreDNS Running but not Ready: its ready plugin (coredns plugin/ready) waits for the kubernetes plugin, which
+  // reaches the API server through the kubernetes service IP from the pod network; or the kubelet cannot reach
+  // the pod to probe it. Either reading fits as well as the other.
+  const waitingDns = pods.filter((s) => s.kind === 'coredns' && s.step === 'case-b' && s.evidence.text === 'Running, not Ready');
+  if (waitingDns.length > 0 && waitingDns.length === pods.length) {
+    const first = waitingDns[0]!;
+    const name = `${first.pod?.namespace}/${first.pod?.name}`;
+    const evidence = waitingDns.map((s) => s.evidence);
+    const nextCommands = [`kubectl logs -n ${first.pod?.namespace} ${first.pod?.name} --tail=50   # which address does it time out on?`, 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', `kubectl describe pod -n ${first.pod?.namespace} ${first.pod?.name}`];
+    findingsOut.push(
+      { code: 'SERVICE_PROXY_BROKEN', confidence: Math.min(0.38, cap), evidence, nextCommands,
+        explanation: `CoreDNS ${name} runs but is not Ready, and no rule names why: CoreDNS turns Ready once it has reached the API server through the kubernetes service IP, which kube-proxy translates.` },
+      { code: 'POD_NETWORK_UNREACHABLE', confidence: Math.min(0.38, cap), evidence, nextCommands,
+        explanation: `CoreDNS ${name} runs but is not Ready, and no rule names why: its traffic to the API server, or the kubelet's probe of it, may not get through the pod network.` },
+    );
+    return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, maxEvidencePerFinding), basis: 'structure' }));
+  }
   if (pods.length > 0) {
     const first = pods[0]!;
     const who = first.kind === 'cni-daemon' ? 'The CNI daemon pod' : 'The CoreDNS pod';
