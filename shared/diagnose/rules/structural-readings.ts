@@ -62,8 +62,7 @@ export function emitterOf(o: Observation, view: ClusterView): Emitter | undefine
 }
 
 /** What the structure of one current, unexplained text says, most likely first; empty when it is no failure. */
-export function readObservation(o: Observation, view: ClusterView): Reading[] {
-  const emitter = emitterOf(o, view);
+export function readObservation(o: Observation, view: ClusterView, emitter = emitterOf(o, view)): Reading[] {
   if (!emitter) return [];
   const text = o.evidence.text;
   if (emitter === 'node-network-condition') {
@@ -211,9 +210,9 @@ export function diagnoseByStructure(view: ClusterView, observations: readonly Ob
   const byKey = new Map<string, Finding>();
   for (const o of observations) {
     if (o.past !== undefined || explainedTexts.has(o.evidence.text)) continue;
-    const readings = readObservation(o, view);
-    if (readings.length === 0) continue;
     const emitter = emitterOf(o, view);
+    const readings = readObservation(o, view, emitter);
+    if (readings.length === 0) continue;
     for (const reading of readings) {
       const key = `${reading.code}\0${emitter}`;
       const existing = byKey.get(key);
