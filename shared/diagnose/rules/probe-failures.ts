@@ -18,7 +18,8 @@ export interface ProbeFailure {
 const probeFailed = /(?:Readiness|Liveness|Startup) probe (?:for "[^"]*" )?failed|"Probe failed"/;
 /** Pod named in kubelet prober lines, old (`"name_ns(uid):container"`) and structured (`pod="ns/name"`) styles. */
 const proberLinePod = /probe for "(?<name>[^_"]+)_(?<namespace>[^("]+)\(|pod="(?<namespace2>[^/"]+)\/(?<name2>[^"]+)"/;
-const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|no route to host|network is unreachable/;
+/** Go's timeout and unreachable errors (golang/go src/net/net.go, src/context/context.go, src/syscall ETIMEDOUT / EHOSTUNREACH / ENETUNREACH). */
+const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|connect: connection timed out|no route to host|network is unreachable/;
 
 /** Probes of 127.0.0.1 / localhost run in the node's own network namespace: no pod network involved. */
 const nodeLocalTarget = /dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):|https?:\/\/(?:localhost|127\.0\.0\.1)[:/]/;
