@@ -7,6 +7,7 @@ import {
 import type { Observation } from '../observations.js';
 import { cniAddFailed, cniConfigMissing } from './unexplained-failures.js';
 import { maxEvidencePerFinding, type Finding } from '../types.js';
+import { quoteEvidence, type Reading } from './sandbox-readings.js';
 
 /**
  * When no catalogue wording matches a failure, the STRUCTURE of the evidence still points at a cause:
@@ -19,14 +20,7 @@ import { maxEvidencePerFinding, type Finding } from '../types.js';
 /** Who printed a text, judged from where it was read and its header. */
 export type Emitter = 'cni-daemon' | 'kube-proxy' | 'coredns' | 'kubelet-cni' | 'runtime-cni' | 'host-cni-agent' | 'workload' | 'node-network-condition';
 
-export interface Reading {
-  code: CauseCode;
-  confidence: number;
-  /** Why the structure points there, one clause. */
-  why: string;
-}
-
-/** Confidences of the readings: all below the status threshold's neighbourhood of named rules. */
+/** Confidences of the readings: leads (low), and diagnose.ts caps them below every rule's finding. */
 const agentFailing = 0.42;
 const alternative = 0.38;
 
@@ -96,7 +90,8 @@ export function readObservation(o: Observation, view: ClusterView, emitter = emi
         : [{ code: 'CNI_PLUGIN_ERROR', confidence: alternative, why: 'the runtime\'s CNI code reports a failure' }];
     case 'coredns':
     case 'workload':
-      return o.source === 'event' ? [] : connectionReadings(net);
+      // A pod that is Ready now passes its own checks: errors in its log are history (dumps carry every pod's log).
+      return o.source === 'event' || (pod && isPodReady(pod)) ? [] : connectionReadings(net);
   }
 }
 
@@ -118,35 +113,6 @@ export function connectionReadings(net: NetError | undefined): Reading[] {
   const netfilter: Reading = { code: 'HOST_NETFILTER_SETTINGS', confidence: alternative, why: `a connection${to} gets no answer, and service traffic between pods on one bridge only passes kube-proxy's rules with br_netfilter loaded` };
   if (net.targetKind === 'service') return [proxy, netfilter];
   return [unreachable, proxy, netfilter];
-}
-
-/**
- * A failed sandbox network set-up no rule names, read by what the message says failed inside the runtime's
- * wrapper (containerd internal/cri/server/sandbox_run.go "failed to setup network for sandbox %q: %w"; libcni
- * libcni/api.go "plugin type=%q failed (add): %w"; cri-o's ocicni "error adding pod %s to CNI network %q: %w";
- * dockershim "NetworkPlugin cni failed to set up pod %q network: %v"):
- * - the plugin could not reach a local socket or loopback port: its node agent is not running (Go net errors);
- * - the plugin binary could not be executed (Go os/exec: "fork/exec %s: no such file or directory",
- *   exec.ErrNotFound "executable file not found in $PATH"; libcni invoke/find.go "failed to find plugin %q in path %s");
- * - a CNI config file is named (libcni loads it before any plugin runs): the config is rejected;
- * - a connection to a service IP times out: the plugin reaches the API server through kube-proxy's translation;
- * - anything else is the plugin's own error.
- */
-export function readSandboxFailure(text: string, view: ClusterView): Reading {
-  const net = netErrorIn(text, view);
-  if (net?.kind === 'local-socket' || (net?.kind === 'refused' && net.targetKind === 'loopback')) {
-    return { code: 'CNI_DAEMON_NOT_READY', confidence: 0.45, why: 'the CNI plugin could not reach its node agent (a local socket or port), so the agent is not running on that node' };
-  }
-  if (/fork\/exec \S+: no such file or directory|executable file not found in \$PATH|failed to find plugin/.test(text)) {
-    return { code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.45, why: 'the runtime could not execute a CNI plugin binary' };
-  }
-  if (cniConfigFile.test(text)) {
-    return { code: 'CNI_CONFIG_INVALID', confidence: 0.45, why: 'the error names a CNI config file, which the runtime loads before any plugin runs' };
-  }
-  if (net && (net.kind === 'timeout' || net.kind === 'unreachable') && net.targetKind === 'service') {
-    return { code: 'SERVICE_PROXY_BROKEN', confidence: 0.45, why: `the CNI plugin's connection to the service IP ${net.target} gets no answer; it reaches the API server only through kube-proxy's translation` };
-  }
-  return { code: 'CNI_PLUGIN_ERROR', confidence: 0.45, why: 'setting up the pod network failed with an error netcheck has no rule for (case A)' };
 }
 
 /** Where a text was read, for the explanation: "the log of CNI daemon pod kube-system/calico-node-x on node-1". */
@@ -195,11 +161,6 @@ export function nextCommandsFor(o: Observation, emitter: Emitter | undefined): s
         'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy',
       ];
   }
-}
-
-/** A text quoted inside an explanation: escaped, and cut from the front (the end of a wrapped error is the cause). */
-export function quoteEvidence(text: string, max = 200): string {
-  return JSON.stringify(text.length > max ? `…${text.slice(-(max - 1))}` : text);
 }
 
 /**

@@ -3,7 +3,7 @@ import { containerProblems, hasSandboxNow, isCniDaemonPod, isCniDaemonPodName, i
 import type { Observation } from '../observations.js';
 import { isPodSettling } from './stuck-sandboxes.js';
 import { maxEvidencePerFinding, type Evidence, type Finding, type Step } from '../types.js';
-import { quoteEvidence, readSandboxFailure, type Reading } from './structural-readings.js';
+import { quoteEvidence, readSandboxFailure, type Reading } from './sandbox-readings.js';
 
 /**
  * The invariant behind "no false all-clear": evidence of a container-network

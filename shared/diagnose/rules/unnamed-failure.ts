@@ -2,7 +2,8 @@ import type { ClusterView } from '../cluster-view.js';
 import { isFailureLine, statedSeverity } from '../failure-vocabulary.js';
 import type { Observation } from '../observations.js';
 import { maxEvidencePerFinding, type Diagnosis, type Evidence, type Finding } from '../types.js';
-import { emitterOf, nextCommandsFor, quoteEvidence, whereSeen } from './structural-readings.js';
+import { quoteEvidence } from './sandbox-readings.js';
+import { emitterOf, nextCommandsFor, whereSeen } from './structural-readings.js';
 
 /**
  * The last word when the verdict is NG and nothing, not even the structure of the evidence, names a

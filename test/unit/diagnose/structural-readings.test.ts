@@ -139,7 +139,7 @@ describe('a sandbox network failure no rule names, by what failed inside the run
 describe('connections that get no answer, by where they were aimed', () => {
   const dnsPod = (line: string) => {
     const snapshot = cluster();
-    snapshot.pods = [makePod('kube-system', 'coredns-5d78c9869d-x2mzq', { node: 'node-1', container: 'coredns', labels: { 'k8s-app': 'kube-dns' } })];
+    snapshot.pods = [makePod('kube-system', 'coredns-5d78c9869d-x2mzq', { node: 'node-1', container: 'coredns', labels: { 'k8s-app': 'kube-dns' }, noStatus: true })];
     snapshot.podLogs[podLogKey('kube-system', 'coredns-5d78c9869d-x2mzq', 'coredns')] = `${line}\n`;
     return diagnose(snapshot);
   };
@@ -160,7 +160,7 @@ describe('connections that get no answer, by where they were aimed', () => {
   it('to an address the text does not give: cannot decide between the pod network, kube-proxy and br_netfilter', () => {
     // urllib3's wording, in a workload's log read from a dump.
     const line = 'ConnectTimeout(MaxRetryError("HTTPConnectionPool(host=\'orders-svc\', port=80): Max retries exceeded with url: /tasks (Caused by ConnectTimeoutError(<urllib3.connection.HTTPConnection object at 0x7f5382475c0>, \'Connection to orders-svc timed out. (connect timeout=15)\'))"))';
-    const snapshot = withPodLog(cluster(), 'shop', 'web-7c9f8d6b5-h4vlk', 'web', line, { ready: true });
+    const snapshot = withPodLog(cluster(), 'shop', 'web-7c9f8d6b5-h4vlk', 'web', line);
     const d = diagnose(snapshot);
     expect(d.containerNetwork.status).toBe('NG');
     expect(new Set(d.undecided?.between)).toEqual(new Set(['HOST_NETFILTER_SETTINGS', 'SERVICE_PROXY_BROKEN', 'POD_NETWORK_UNREACHABLE']));
@@ -168,8 +168,15 @@ describe('connections that get no answer, by where they were aimed', () => {
   });
 
   it('"connection refused" reached something: no network cause is read from it', () => {
-    const snapshot = withPodLog(cluster(), 'shop', 'web-7c9f8d6b5-h4vlk', 'web', 'level=error msg="upstream failed" error="dial tcp 10.244.0.57:8080: connect: connection refused"', { ready: true });
-    expect(diagnose(snapshot).findings).toEqual([]);
+    const snapshot = withPodLog(cluster(), 'shop', 'web-7c9f8d6b5-h4vlk', 'web', 'level=error msg="upstream failed" error="dial tcp 10.244.0.57:8080: connect: connection refused"');
+    expect(diagnose(snapshot).findings.filter((f) => f.code !== 'UNKNOWN')).toEqual([]);
+  });
+
+  it('a timeout in the log of a pod that is Ready now is history: OK, no finding', () => {
+    const snapshot = withPodLog(cluster(), 'shop', 'web-7c9f8d6b5-h4vlk', 'web', 'level=error msg="upstream failed" error="dial tcp 192.0.2.10:8080: i/o timeout"', { ready: true });
+    const d = diagnose(snapshot);
+    expect(d.findings).toEqual([]);
+    expect(d.containerNetwork).toEqual({ status: 'OK', step: 'ready' });
   });
 });
 
