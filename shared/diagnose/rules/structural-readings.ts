@@ -73,7 +73,12 @@ export function readObservation(o: Observation, view: ClusterView, emitter = emi
       // A Ready agent logging an error has recovered or is retrying: not a finding on its own.
       if (pod && isPodReady(pod)) return [];
       if (o.source === 'event' && !/^(?:Failed|BackOff|FailedMount|FailedSync|Unhealthy)$/.test(o.reason ?? '')) return [];
-      return [{ code: 'CNI_DAEMON_NOT_READY', confidence: agentFailing, why: 'the CNI agent itself reports a failure, and pods on its node get no network while it is not up' }];
+      // An agent whose connection gets no answer is down for a network reason: the connection's own readings
+      // fit as well (what the daemon-consequence rules do for wordings they know).
+      return [
+        { code: 'CNI_DAEMON_NOT_READY', confidence: agentFailing, why: 'the CNI agent itself reports a failure, and pods on its node get no network while it is not up' },
+        ...(o.source === 'event' ? [] : connectionReadings(net)),
+      ];
     case 'host-cni-agent': {
       const severity = statedSeverity(text);
       if (severity !== 'error' && severity !== 'fatal') return [];

@@ -54,6 +54,13 @@ describe('a CNI agent reporting a failure in its own log: CNI_DAEMON_NOT_READY',
     expect(finding.nextCommands[0]).toBe('kubectl describe -n kube-system pod/antrea-agent-5kq9z');
   });
 
+  it('an agent whose connection to a service IP gets no answer: down, and the connection\'s own readings fit as well', () => {
+    const line = '2026-11-29 08:14:02.118 [WARNING][61] felix/spool.go 311: Failed to wind spool from datastore error=dial tcp 10.96.232.136:6666: connect: connection timed out';
+    const d = diagnose(withPodLog(cluster(), 'kube-system', 'calico-node-5x2vq', 'calico-node', line));
+    expect(top(d).code).toBe('CNI_DAEMON_NOT_READY');
+    expect(new Set(d.undecided?.between)).toEqual(new Set(['CNI_DAEMON_NOT_READY', 'SERVICE_PROXY_BROKEN', 'HOST_NETFILTER_SETTINGS']));
+  });
+
   it('the same line from an agent pod that is Ready: it recovered, no finding', () => {
     const line = 'E1129 08:14:02.118274       1 agent.go:215] "Failed to initialize agent" err="spool lattice 17 is not wound"';
     const d = diagnose(withPodLog(cluster(), 'kube-system', 'antrea-agent-5kq9z', 'antrea-agent', line, { ready: true }));
