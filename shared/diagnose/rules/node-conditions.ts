@@ -30,31 +30,44 @@ export function diagnoseNodeConditions(view: ClusterView, observations: readonly
   }
   if (waiting.size === 0) return [];
   const networkReadyNodes = nodes.filter((n) => readyCondition(n)?.status === 'True' && !waiting.has(nodeName(n))).map(nodeName);
-  return [...waiting].map(([name, evidenceHere]): Finding => {
+  return [...waiting].flatMap(([name, evidenceHere]): Finding[] => {
     const evidence = [evidenceHere];
     const daemonHere = view.cniDaemonPodOn(name);
     if (daemonHere && isPodReady(daemonHere)) {
-      return {
+      return [{
         code: 'CNI_CONFIG_INVALID', confidence: 0.6, evidence,
         explanation: `The CNI daemon ${daemonHere.metadata?.name} is Ready on ${name}, yet the runtime still finds no loadable CNI config there: the file it wrote is most likely rejected.`,
         nextCommands: [`ssh ${name} ls -l /etc/cni/net.d`, `ssh ${name} journalctl -u containerd -u crio -u kubelet --since -10min | grep -i "cni config"`],
-      };
+      }];
     }
     if (daemonHere || networkReadyNodes.length > 0) {
       const where = daemonHere
         ? `its pod ${daemonHere.metadata?.namespace}/${daemonHere.metadata?.name} on ${name} is not Ready`
         : `nodes ${networkReadyNodes.join(', ')} have a working CNI config but ${name} does not`;
-      return {
+      return [{
         code: 'CNI_DAEMON_NOT_READY', confidence: daemonHere ? 0.75 : 0.6, evidence,
         explanation: `A CNI is installed, but ${where}: the provider's node agent has not written its config on ${name} (or, if configs are copied by hand, it was not copied there).`,
         nextCommands: [`kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, `kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY`, `ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`],
-      };
+      }];
     }
-    return {
+    const notInstalled: Finding = {
       code: 'CNI_NOT_INSTALLED', confidence: 0.7, evidence,
       explanation: `The runtime on ${name} has no CNI config, and no node has a working one: no pod network add-on has been installed yet (copy the CNI plugin and config, or apply the provider's manifest).`,
       nextCommands: [`ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`, 'kubectl get ds -A', 'kubectl apply -f <your CNI provider\'s manifest>   # e.g. flannel, calico, cilium'],
     };
+    if (view.snapshot.pods.length > 0) return [notInstalled];
+    // No pod was read at all, so "no CNI agent pod" is no evidence: the runtime words a missing, a rejected and a
+    // not-yet-written config alike (containerd's and the kubelet's NetworkPluginNotReady), so the three fit about equally.
+    const listFiles = `ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`;
+    return [notInstalled, {
+      code: 'CNI_CONFIG_INVALID', confidence: 0.62, evidence,
+      explanation: `The runtime on ${name} reports no usable CNI config; it words a config file it rejects the same way as a missing one, and no pod list says whether a CNI is installed.`,
+      nextCommands: [listFiles, `ssh ${name} "journalctl -u containerd -u crio -u kubelet --since -10min | grep -i 'cni config'"`],
+    }, {
+      code: 'CNI_DAEMON_NOT_READY', confidence: 0.62, evidence,
+      explanation: `The runtime on ${name} reports no usable CNI config; if a CNI is installed, its agent on ${name} has not written the config yet (no pod list says whether it runs).`,
+      nextCommands: [`kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, 'kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY', listFiles],
+    }];
   });
 }
 
