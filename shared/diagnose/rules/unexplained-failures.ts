@@ -93,8 +93,10 @@ export function stepOfSymptoms(symptoms: readonly FailureSymptom[], kinds: reado
 }
 
 /**
- * A finding for each failure no other finding rests on: CNI_PLUGIN_ERROR quoting the
- * plugin's message for sandbox failures, UNKNOWN (naming what fails) for the rest.
+ * A finding for each failure no other finding rests on, read from its structure and quoting it: sandbox
+ * failures by what failed inside the runtime's wrapper (sandbox-readings.ts; CNI_PLUGIN_ERROR when nothing
+ * more is said), failing CNI agents, CoreDNS by its state, UNKNOWN (naming what fails) for the rest.
+ * Confidences stay at or below `cap`, under every rule's finding.
  */
 export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonly FailureSymptom[], findings: readonly Finding[], cap = 1): Finding[] {
   const explainedTexts = new Set(findings.flatMap((f) => f.evidence.map((e) => e.text)));
@@ -147,7 +149,11 @@ export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonl
   // CoreDNS Running but not Ready: its ready plugin (coredns plugin/ready) waits for the kubernetes plugin, which
   // reaches the API server through the kubernetes service IP from the pod network; or the kubelet cannot reach
   // the pod to probe it. Either reading fits as well as the other.
-  const waitingDns = pods.filter((s) => s.kind === 'coredns' && s.step === 'case-b' && s.evidence.text === 'Running, not Ready');
+  const runningNotReady = (s: FailureSymptom) => {
+    const pod = s.pod && view.pod(s.pod.namespace, s.pod.name);
+    return pod?.status?.phase === 'Running' && containerProblems(pod).length === 0;
+  };
+  const waitingDns = pods.filter((s) => s.kind === 'coredns' && runningNotReady(s));
   if (waitingDns.length > 0 && waitingDns.length === pods.length) {
     const first = waitingDns[0]!;
     const name = `${first.pod?.namespace}/${first.pod?.name}`;
