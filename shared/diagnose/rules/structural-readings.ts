@@ -49,10 +49,11 @@ export function emitterOf(o: Observation, view: ClusterView): Emitter | undefine
   if (o.source !== 'kubeletLog' && o.source !== 'runtimeLog') return undefined;
   if (file && kubeletCniSourceFile.test(file)) return 'kubelet-cni';
   if (o.source === 'runtimeLog' && /\bcni\b/i.test(text)) return 'runtime-cni';
-  if (cniAgentWord.test(text)) return 'host-cni-agent';
-  // A kubelet line of its own (klog header, journal prefix) is the kubelet's business; anything else was
-  // printed by a workload whose output ended up next to it.
-  return file || /\bkubelet(?:\[\d+\])?: /.test(text) ? undefined : 'workload';
+  // A host service's own line naming an agent (k3s, rke2: logrus); the kubelet's lines about agent pods are read by rules.
+  if (!file && cniAgentWord.test(text)) return 'host-cni-agent';
+  // A line of the kubelet's or the runtime's own (klog header, journal prefix, logrus level: their ExecSync or
+  // image-pull timeouts) is their business; a line with no such header was printed by a workload next to it.
+  return file || statedSeverity(text) !== undefined || /\bkubelet(?:\[\d+\])?: /.test(text) ? undefined : 'workload';
 }
 
 /** What the structure of one current, unexplained text says, most likely first; empty when it is no failure. */

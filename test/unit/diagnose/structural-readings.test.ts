@@ -174,6 +174,15 @@ describe('connections that get no answer, by where they were aimed', () => {
     expect(renderText(d, { color: false })).toContain('Cannot decide between');
   });
 
+  it('the runtime\'s own timeouts (ExecSync, image pulls) are not read as the pod network\'s', () => {
+    const line = 'time="2026-11-29T08:14:02.118274Z" level=error msg="ExecSync for \\"' + hex('b') + '\\" failed" error="rpc error: code = DeadlineExceeded desc = failed to exec in container: timeout 1s exceeded: context deadline exceeded"';
+    const snapshot = cluster();
+    snapshot.nodeFacts['node-1'] = { runtimeLog: `${line}\n` };
+    const d = diagnose(snapshot);
+    expect(d.findings).toEqual([]);
+    expect(d.containerNetwork).toEqual({ status: 'OK', step: 'ready' });
+  });
+
   it('"connection refused" reached something: no network cause is read from it', () => {
     const snapshot = withPodLog(cluster(), 'shop', 'web-7c9f8d6b5-h4vlk', 'web', 'level=error msg="upstream failed" error="dial tcp 10.244.0.57:8080: connect: connection refused"');
     expect(diagnose(snapshot).findings.filter((f) => f.code !== 'UNKNOWN')).toEqual([]);
