@@ -141,5 +141,9 @@ export const kubeletCniSourceFile = /^(?:cni|cni_others|plugins|kubelet_network(
  */
 export const cniAgentWord = /\b(?:flannel|flanneld|calico|calico-node|felix|bird|confd|cilium|cilium-agent|weave|kube-router|antrea|antrea-agent|kindnet|canal|kube-ovn|ovnkube|ovs-vswitchd|ovsdb-server|multus)\b/i;
 
-/** A CNI config file (not the directory), as the runtimes and libcni name it: libcni/conf.go loads `*.conf`, `*.conflist`, `*.json`. */
-export const cniConfigFile = /[\w-]\.conf(?:list)?\b|\/etc\/cni\/net\.d\/[\w.-]+\.json\b|\bnet-conf\.json\b/;
+/**
+ * A CNI config file (not the directory), as the runtimes and libcni name it: libcni/conf.go loads `*.conf`,
+ * `*.conflist` and `*.json` from the conf dir (/etc/cni/net.d, also under k3s' and rke2's agent dirs), and
+ * flannel's net-conf.json feeds its CNI config. A bare `.conf` elsewhere (resolv.conf) is not one.
+ */
+export const cniConfigFile = /\/etc\/cni\/net\.d\/[\w.-]*\.(?:conf|conflist|json)\b|[\w-]\.conflist\b|\bnet-conf\.json\b/;

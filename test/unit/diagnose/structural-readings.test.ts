@@ -129,6 +129,7 @@ describe('a sandbox network failure no rule names, by what failed inside the run
     ['a config file is named', wrap('cannot wind lattice from /etc/cni/net.d/10-zebra.conflist: spool 17 unwound'), 'CNI_CONFIG_INVALID'],
     ['the plugin times out on the API service IP', wrap('error getting lattice: Get "https://10.96.0.1:443/apis/crd.projectzebra.org/v1/lattices/default": dial tcp 10.96.0.1:443: connect: connection timed out'), 'SERVICE_PROXY_BROKEN'],
     ['anything else: the plugin\'s own error', wrap('spool lattice 17 unwound'), 'CNI_PLUGIN_ERROR'],
+    ['a file that is no CNI config (resolv.conf) is the plugin\'s own error', wrap('cannot wind lattice from /etc/resolv.conf: spool 17 unwound'), 'CNI_PLUGIN_ERROR'],
   ])('%s', (_name, message, code) => {
     const snapshot = cluster();
     snapshot.pods = [makePod('default', 'web-1', { node: 'node-1', waiting: 'ContainerCreating' })];
@@ -139,7 +140,7 @@ describe('a sandbox network failure no rule names, by what failed inside the run
     expect(finding.evidence[0]?.text).toBe(message);
     // The plugin's own error also matches libcni's wrapper in the catalogue, which speaks for the merged finding.
     if (code !== 'CNI_PLUGIN_ERROR') expect(finding.explanation).toContain('Seen in events[FailedCreatePodSandBox].message of Pod default/web-1');
-    expect(finding.explanation).toContain(code === 'CNI_PLUGIN_ERROR' ? 'spool lattice 17 unwound' : '…');
+    expect(finding.explanation).toContain(code === 'CNI_PLUGIN_ERROR' ? '17 unwound' : '…');
   });
 });
 
