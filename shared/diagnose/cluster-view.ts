@@ -304,7 +304,7 @@ export function readyCondition(node: V1Node) {
 
 /** The phrases a kubelet puts in Ready's message while the runtime has no loadable CNI config. */
 export const networkNotReadyPattern =
-  /NetworkPluginNotReady|network plugin is not ready|cni plugin not initialized|cni config uninitialized/i;
+  /NetworkPluginNotReady|network plugin is not ready|cni plugin not initialized|cni config uninitialized|cni config not initialized|no CNI configuration file in/i;
 
 export function isNodeNetworkNotReady(node: V1Node): boolean {
   const ready = readyCondition(node);

@@ -208,6 +208,16 @@ export const calicoEntries: readonly CatalogEntry[] = [
     explanation: 'calico-node on {node} cannot read its Node from the datastore (the API server), so it stops at start-up and pods there get no network.',
     nextCommands: ['kubectl -n kube-system logs -l k8s-app=calico-node -c calico-node --tail=50 | grep -B1 -A2 "read Node"', 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'],
   },
+  {
+    id: 'calico-host-local-no-pod-cidr',
+    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.92, emitter: 'cni-plugin', pluginType: 'calico',
+    source: { repo, file: 'cni-plugin/pkg/k8s/k8s.go', format: 'no podCidr for node %s' },
+    groups: ['nodeName'],
+    ignoreCase: true, // "No podCidr for node ..." in older releases
+    examples: [['node-2']],
+    explanation: 'calico\'s CNI plugin is configured for host-local IPAM with "usePodCidr", and node {nodeName} has no spec.podCIDR: the controller-manager allocates node CIDRs only with --allocate-node-cidrs and a --cluster-cidr (kubeadm: --pod-network-cidr), or switch to calico-ipam.',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"', 'ssh {node} grep -h -A4 \'"ipam"\' /etc/cni/net.d/*'],
+  },
   ...([
     ['calico-node-invalid-ipv4-pool-cidr', "Invalid CIDR specified in CALICO_IPV4POOL_CIDR '%s'", '10.244.0.0/33', 'the CALICO_IPV4POOL_CIDR of calico-node'],
     ['calico-node-invalid-ipv6-pool-cidr', "Invalid CIDR specified in CALICO_IPV6POOL_CIDR '%s'", 'fd00:10:244::/130', 'the CALICO_IPV6POOL_CIDR of calico-node'],

@@ -78,4 +78,22 @@ export const ciliumEntries: readonly CatalogEntry[] = [
     explanation: `The cilium agent on {node} waits for the node's ${family} pod CIDR, which it does not have: with ipam=kubernetes the controller-manager must allocate node CIDRs (--allocate-node-cidrs, --cluster-cidr); with cluster-pool the cilium-operator assigns them in the CiliumNode. Pods there get no network until then.`,
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDRS:.spec.podCIDRs', 'kubectl get ciliumnodes -o custom-columns=NAME:.metadata.name,CIDRS:.spec.ipam.podCIDRs', 'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "^  ipam"'],
   })),
+  {
+    id: 'cilium-ipam-pod-cidrs-exhausted',
+    code: 'IPAM_EXHAUSTED', confidence: 0.9, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    source: { repo, file: 'pkg/ipam/clusterpool.go', format: 'all pod CIDR ranges are exhausted' },
+    examples: [[]],
+    explanation: 'The cilium agent on {node} has used every address of the pod CIDRs the operator gave the node (cluster-pool IPAM): leaked endpoints, or more pods than the per-node mask allows.',
+    nextCommands: ['kubectl -n kube-system exec ds/cilium -- cilium status --verbose | grep -A5 IPAM', 'kubectl get ciliumnode {node} -o jsonpath=\'{.spec.ipam.podCIDRs}\'', 'kubectl get pods -A -o wide --field-selector spec.nodeName={node} | wc -l'],
+  },
+  {
+    id: 'cilium-cni-config-unparsable',
+    code: 'CNI_CONFIG_INVALID', confidence: 0.85, emitter: 'cni-plugin', pluginType: 'cilium-cni',
+    source: { repo, file: 'plugins/cilium-cni/cmd/cmd.go', format: 'unable to parse CNI configuration %q: %w' },
+    // The %q is the whole config (JSON, its quotes escaped once more in logs): only the wording is matched.
+    pattern: /unable to parse CNI configuration \\*"/,
+    examples: [['{"cniVersion":"0.3.1","name":"cilium","type":"cilium-cni","mtu":"1450"}', 'json: cannot unmarshal string into Go struct field NetConf.mtu of type int']],
+    explanation: 'cilium-cni on {node} cannot parse its CNI config (a field of the wrong type, or a file another installer wrote into /etc/cni/net.d).',
+    nextCommands: ['ssh {node} cat /etc/cni/net.d/05-cilium.conflist', 'kubectl -n kube-system logs -l k8s-app=cilium -c install-cni-binaries --tail=20'],
+  },
 ];

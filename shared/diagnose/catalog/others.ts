@@ -156,6 +156,16 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl -n kube-system logs -l component=antrea-agent -c antrea-agent --previous --tail=50', 'kubectl -n kube-system logs -l component=antrea-agent -c antrea-ovs --tail=50'],
   },
   {
+    id: 'antrea-node-pod-cidr-empty',
+    code: 'POD_CIDR_NOT_ASSIGNED', confidence: 0.9, emitter: 'daemon', daemonLog: 'kube-system/antrea-agent-5kq9z/antrea-agent',
+    source: { repo: 'antrea-io/antrea', file: 'pkg/agent/agent.go', format: 'Spec.PodCIDR is empty for Node %s. Please make sure --allocate-node-cidrs is enabled for kube-controller-manager and --cluster-cidr specifies a sufficient CIDR range' },
+    groups: ['nodeName'],
+    pattern: /Spec\.PodCIDR is empty for Node (?<nodeName>[^\s.]+(?:\.[^\s.]+)*)\./,
+    examples: [['node-2']],
+    explanation: 'The antrea agent on {node} finds no spec.podCIDR on node {nodeName}: the controller-manager allocates node CIDRs only with --allocate-node-cidrs and a --cluster-cidr with room left (kubeadm: --pod-network-cidr).',
+    nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR', 'kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E "allocate-node-cidrs|cluster-cidr"'],
+  },
+  {
     id: 'antrea-cni-api-version-skew',
     code: 'CNI_PLUGIN_ERROR', confidence: 0.75, emitter: 'cni-plugin', pluginType: 'antrea',
     source: { repo: 'antrea-io/antrea', file: 'pkg/cni/client.go', format: 'incompatible CNI API version between client (antrea-cni) and server (antrea-agent), client is using version %s' },

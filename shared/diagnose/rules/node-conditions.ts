@@ -55,21 +55,43 @@ export function diagnoseNodeConditions(view: ClusterView, observations: readonly
       explanation: `The runtime on ${name} has no CNI config, and no node has a working one: no pod network add-on has been installed yet (copy the CNI plugin and config, or apply the provider's manifest).`,
       nextCommands: [`ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`, 'kubectl get ds -A', 'kubectl apply -f <your CNI provider\'s manifest>   # e.g. flannel, calico, cilium'],
     };
-    if (view.snapshot.pods.length > 0) return [notInstalled];
-    // No pod was read at all, so "no CNI agent pod" is no evidence: the runtime words a missing, a rejected and a
-    // not-yet-written config alike (containerd's and the kubelet's NetworkPluginNotReady), so the three fit about equally.
-    const listFiles = `ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`;
-    return [notInstalled, {
-      code: 'CNI_CONFIG_INVALID', confidence: 0.62, evidence,
-      explanation: `The runtime on ${name} reports no usable CNI config; it words a config file it rejects the same way as a missing one, and no pod list says whether a CNI is installed.`,
-      nextCommands: [listFiles, `ssh ${name} "journalctl -u containerd -u crio -u kubelet --since -10min | grep -i 'cni config'"`],
-    }, {
-      code: 'CNI_DAEMON_NOT_READY', confidence: 0.62, evidence,
-      explanation: `The runtime on ${name} reports no usable CNI config; if a CNI is installed, its agent on ${name} has not written the config yet (no pod list says whether it runs).`,
-      nextCommands: [`kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, 'kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY', listFiles],
-    }];
+    const rejected = rejectedConfigLead(view, observations, name, evidence);
+    return [notInstalled, ...(rejected ? [rejected] : []), ...(view.snapshot.pods.length === 0 ? [agentNotYetWritten(name, evidence)] : [])];
   });
 }
+
+/**
+ * When not even the pods could be read, "no CNI agent pod" is no evidence either: an installed agent that
+ * has not written its config on the node leaves the runtime in the same state.
+ */
+function agentNotYetWritten(node: string, evidence: Evidence[]): Finding {
+  return {
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.62, evidence,
+    explanation: `Or a CNI is installed and its agent on ${node} has not written the config yet: no pod list says whether it runs.`,
+    nextCommands: [`kubectl get pods -A -o wide --field-selector spec.nodeName=${node}`, 'kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY', `ssh ${node} ls -l /etc/cni/net.d /opt/cni/bin`],
+  };
+}
+
+/**
+ * "Not ready" cannot tell an empty /etc/cni/net.d from a file the runtime rejects: containerd (go-cni)
+ * resets its networks on a failed load, cri-o (ocicni) and dockershim skip unloadable files and files
+ * naming a missing plugin binary, and all of them then report the same condition. Only a text saying
+ * there are no files at all, or the directory listing in node facts, decides; without either the
+ * rejected file stays a lead, as close as "nothing installed" when not even the pods could be read.
+ */
+function rejectedConfigLead(view: ClusterView, observations: readonly Observation[], node: string, evidence: Evidence[]): Finding | undefined {
+  if (view.snapshot.nodeFacts[node]?.cniNetD !== undefined) return undefined;
+  if (observations.some((o) => o.node === node && o.past === undefined && noConfigFilesPattern.test(o.evidence.text))) return undefined;
+  const podsUnknown = view.snapshot.pods.length === 0;
+  return {
+    code: 'CNI_CONFIG_INVALID', confidence: podsUnknown ? 0.62 : 0.4, evidence,
+    explanation: `Or a config file is in /etc/cni/net.d on ${node} but the runtime rejects it (bad JSON, a .conflist saved as .conf, an empty or unsupported cniVersion, a plugin binary it names missing): the runtime reports exactly the same state, and nothing read here shows whether the directory is empty.`,
+    nextCommands: [`ssh ${node} ls -l /etc/cni/net.d /opt/cni/bin`, `ssh ${node} journalctl -u containerd -u crio -u kubelet --since -10min | grep -iE "cni config|CNI config (list )?file|valid networks"`],
+  };
+}
+
+/** Runtime texts that say /etc/cni/net.d holds no config file at all (go-cni, dockershim, libcni). */
+const noConfigFilesPattern = /no network config found in|no networks found in|no net configurations found in/i;
 
 function conditionEvidence(node: V1Node): Evidence {
   return { object: `Node ${nodeName(node)}`, field: 'status.conditions[Ready].message', text: readyCondition(node)?.message ?? '' };
