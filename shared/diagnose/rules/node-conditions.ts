@@ -56,20 +56,8 @@ export function diagnoseNodeConditions(view: ClusterView, observations: readonly
       nextCommands: [`ssh ${name} ls -l /etc/cni/net.d /opt/cni/bin`, 'kubectl get ds -A', 'kubectl apply -f <your CNI provider\'s manifest>   # e.g. flannel, calico, cilium'],
     };
     const rejected = rejectedConfigLead(view, observations, name, evidence);
-    return [notInstalled, ...(rejected ? [rejected] : []), ...(view.snapshot.pods.length === 0 ? [agentNotYetWritten(name, evidence)] : [])];
+    return rejected ? [notInstalled, rejected] : [notInstalled];
   });
-}
-
-/**
- * When not even the pods could be read, "no CNI agent pod" is no evidence either: an installed agent that
- * has not written its config on the node leaves the runtime in the same state.
- */
-function agentNotYetWritten(node: string, evidence: Evidence[]): Finding {
-  return {
-    code: 'CNI_DAEMON_NOT_READY', confidence: 0.62, evidence,
-    explanation: `Or a CNI is installed and its agent on ${node} has not written the config yet: no pod list says whether it runs.`,
-    nextCommands: [`kubectl get pods -A -o wide --field-selector spec.nodeName=${node}`, 'kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY', `ssh ${node} ls -l /etc/cni/net.d /opt/cni/bin`],
-  };
 }
 
 /**

@@ -206,21 +206,6 @@ describe('pod and node states', () => {
     expect(top(d).explanation).toContain('status.conditions[NetworkUnavailable].message of Node node-1');
   });
 
-  it('"cni plugin not initialized" with no pod read at all: cannot decide between not installed, rejected and not yet written', () => {
-    // What kubelet v1.20.2 + containerd 1.6 post as the Ready condition (facts.md, step 1; identical for an invalid conflist).
-    const message = 'runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
-    const snapshot = { ...emptySnapshot(), nodes: [makeNode('node-1', { ready: 'False', message })] };
-    const d = diagnose(snapshot);
-    expect(d.containerNetwork).toEqual({ status: 'NG', step: 'waiting-for-cni' });
-    expect(top(d).code).toBe('CNI_NOT_INSTALLED');
-    expect(d.undecided?.between).toEqual(['CNI_NOT_INSTALLED', 'CNI_CONFIG_INVALID', 'CNI_DAEMON_NOT_READY']);
-    // With the pods read (kube-proxy runs, no CNI agent anywhere), the absence of an agent decides.
-    snapshot.pods = [makePod('kube-system', 'kube-proxy-x8v2m', { node: 'node-1', hostNetwork: true })];
-    const decided = diagnose(snapshot);
-    expect(top(decided).code).toBe('CNI_NOT_INSTALLED');
-    expect(decided.undecided).toBeUndefined();
-  });
-
   it('CoreDNS Running but not Ready with nothing else known: cannot decide between kube-proxy and the pod network', () => {
     const snapshot = cluster();
     snapshot.pods = [makePod('kube-system', 'coredns-5d78c9869d-x2mzq', { node: 'node-1', phase: 'Running', ready: false, labels: { 'k8s-app': 'kube-dns' } })];
