@@ -1,5 +1,5 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
-import { isCniDaemonPodName, isPodReady } from '../cluster-view.js';
+import { isCniDaemonPodName } from '../cluster-view.js';
 import { isPodAddress } from './probe-failures.js';
 import type { TextRule } from '../text-rules.js';
 
@@ -194,22 +194,6 @@ export const daemonLogRules: readonly TextRule[] = [
     when: (match) => isCniDaemonPodName(match.groups?.['daemon'] ?? ''),
     explanation: 'The kubelet on {node} keeps restarting the CNI daemon pod {daemon} (crash loop); until it runs, pods on {node} get no network.',
     nextCommands: ['kubectl -n kube-system describe pod {daemon}   # or its namespace, e.g. kube-flannel', 'kubectl -n kube-system logs {daemon} --all-containers --previous --tail=50'],
-  },
-  {
-    // An error line in a CNI daemon's own log, in any of the agents' formats (klog "E", logrus level=error / "ERRO",
-    // calico "[ERROR][n]", JSON), while nothing says the daemon is Ready: a lead, below every wording that names a cause.
-    id: 'cni-daemon-log-error',
-    code: 'CNI_DAEMON_NOT_READY',
-    confidence: 0.4,
-    sources: ['podLog'],
-    pattern: /^E\d{4} \d|\blevel=error\b|\[ERROR\]\[\d+\]|(?<![\w-])ERRO(?:\[\d+\]|: \d{4}\/)|\\*"level\\*":\\*"error\\*"/,
-    when: (_match, observation, view) => {
-      if (!isCniDaemonPodName(observation.pod?.name ?? '')) return false;
-      const pod = observation.pod ? view.pod(observation.pod.namespace, observation.pod.name) : undefined;
-      return pod?.status?.phase === undefined || !isPodReady(pod);
-    },
-    explanation: 'The CNI daemon {pod} on {node} logs errors and nothing shows it Ready: it may not be doing its work there (its log line is the lead).',
-    nextCommands: ['kubectl describe -n {namespace} pod/{podName}', 'kubectl logs -n {namespace} {podName} --all-containers --tail=100'],
   },
   {
     // kubelet pod_workers "Error syncing pod" lines (observed in kubelet logs).

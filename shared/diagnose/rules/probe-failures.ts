@@ -19,8 +19,8 @@ const probeFailed = /(?:Readiness|Liveness|Startup) probe (?:for "[^"]*" )?faile
 /** Pod named in kubelet prober lines, old (`"name_ns(uid):container"`) and structured (`pod="ns/name"`) styles. */
 const proberLinePod = /probe for "(?<name>[^_"]+)_(?<namespace>[^("]+)\(|pod="(?<namespace2>[^/"]+)\/(?<name2>[^"]+)"/;
 /**
- * Go's wordings for "nothing came back" (src/net: i/o timeout; syscall ETIMEDOUT, EHOSTUNREACH, ENETUNREACH;
- * net/http's client timeouts, old and new), as the kubelet's TCP and HTTP probes print them.
+ * Go's wordings for "nothing came back" (golang/go src/net/net.go i/o timeout, src/context/context.go, syscall ETIMEDOUT /
+ * EHOSTUNREACH / ENETUNREACH; net/http's client timeouts, old and new), as the kubelet's TCP and HTTP probes print them.
  */
 const networkTimeout = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|request canceled|timeout awaiting response headers|connection timed out|no route to host|network is unreachable/;
 

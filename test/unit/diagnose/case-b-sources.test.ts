@@ -247,25 +247,6 @@ describe('the kubelet restarting a CNI daemon in a crash loop, read from its log
   });
 });
 
-describe('an error line in a CNI daemon\'s own log that no wording names', () => {
-  const line = '2023-05-12 05:43:43.500 [ERROR][61] felix/route_table.go 889: Failed to synchronize routing table, will retry... ifaceRegex="^cali.*"';
-  const build = (state: 'unknown' | 'not ready' | 'ready'): ClusterSnapshot => {
-    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })] };
-    snapshot.pods = [makePod(calicoNode.namespace, calicoNode.name, { node, container: calicoNode.container, ...(state === 'unknown' ? { noStatus: true } : { phase: 'Running', ready: state === 'ready' }) })];
-    snapshot.podLogs[podLogKey(calicoNode.namespace, calicoNode.name, calicoNode.container)] = `${line}\n`;
-    return snapshot;
-  };
-  it.each(['unknown', 'not ready'] as const)('while the daemon\'s state is %s: a low-confidence CNI_DAEMON_NOT_READY quoting it', (state) => {
-    const finding = diagnose(build(state)).findings.find((f) => f.code === 'CNI_DAEMON_NOT_READY');
-    expect(finding?.evidence.map((e) => e.text)).toContain(line);
-  });
-  it('while the daemon is Ready: no finding from it, the network stays OK', () => {
-    const d = diagnose(build('ready'));
-    expect(d.findings).toEqual([]);
-    expect(d.containerNetwork.status).toBe('OK');
-  });
-});
-
 describe('cilium status\'s cluster health line', () => {
   const build = (line: string): ClusterSnapshot => {
     const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })] };

@@ -21,6 +21,8 @@ describe('corpus of real cases', () => {
     console.log(renderScore('dev', score, true));
     expect(score.cases).toBeGreaterThan(0);
     expect(score.falseAllClears.map((r) => r.id)).toEqual([]);
+    // Every case shows a failure: each gets at least one finding (a cause, or an UNKNOWN quoting what failed).
+    expect(score.results.filter((r) => r.top === 'NONE').map((r) => r.id)).toEqual([]);
     if (process.env['NETCHECK_CORPUS'] === undefined) {
       const first = await scoreCorpus(devFile, readCorpus(devFile).slice(0, firstDevCases));
       expect(first.accuracy).toBeGreaterThanOrEqual(0.9);
