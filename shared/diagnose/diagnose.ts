@@ -12,15 +12,17 @@ import { diagnoseAddressing } from './rules/node-facts-addressing.js';
 import { diagnoseCniFiles } from './rules/node-facts-cni.js';
 import { diagnoseIptables } from './rules/node-facts-iptables.js';
 import { diagnoseKernelSettings } from './rules/node-facts-kernel.js';
-import { diagnoseMtu } from './rules/node-facts-mtu.js';
+import { diagnoseMtu, diagnoseMtuAcrossNodes } from './rules/node-facts-mtu.js';
 import { diagnoseNodeConditions, runtimeNetworkLogRules } from './rules/node-conditions.js';
 import { nonNetworkRules } from './rules/non-network.js';
-import { diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
+import { commandLineClientRules, diagnoseProbeFailures, podIpTimeoutRules } from './rules/probe-failures.js';
 import { sandboxErrorRules } from './rules/sandbox-errors.js';
 import { diagnoseStuckSandboxes } from './rules/stuck-sandboxes.js';
 import { diagnoseMissingPodCidr } from './rules/pod-cidr.js';
 import { applyTextRules } from './text-rules.js';
 import { cniAddFailed, cniConfigMissing, diagnoseUnexplainedFailures, failureSymptoms } from './rules/unexplained-failures.js';
+import { diagnoseByStructure } from './rules/structural-readings.js';
+import { unnamedFailureFinding } from './rules/unnamed-failure.js';
 import { maxEvidencePerFinding, maxHistoryNotes, maxNextCommands, undecidedMargin, type Diagnosis, type Evidence, type Finding, type HistoryNote, type Undecided } from './types.js';
 
 const genericCodes = new Set<Finding['code']>(['UNKNOWN', 'CNI_PLUGIN_ERROR']);
@@ -30,13 +32,13 @@ const minRootConfidence = 0.6;
 
 /** Every text rule; for each text the most confident match wins. The catalogue's wordings come from the sources. */
 export const textRules = [
-  ...catalogRules, ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...nonNetworkRules,
+  ...catalogRules, ...sandboxErrorRules, ...runtimeNetworkLogRules, ...daemonLogRules, ...serviceProxyRules, ...podIpTimeoutRules, ...commandLineClientRules, ...nonNetworkRules,
 ];
 
 /** Rules that look at objects and node facts rather than one text at a time. */
 const structuralRules: ((view: ClusterView) => Finding[])[] = [
   diagnoseCniDaemons, diagnoseKubeProxyPods, diagnoseCoreDnsCrashLoop, diagnoseCoreDnsUnschedulable,
-  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
+  diagnoseCniFiles, diagnoseAddressing, diagnoseKernelSettings, diagnoseMtu, diagnoseMtuAcrossNodes, diagnoseIptables, diagnoseStuckSandboxes, diagnoseMissingPodCidr,
 ];
 
 /** Where the container network setup is stuck, and why, most likely cause first. Pure. */
@@ -56,20 +58,46 @@ export function diagnose(snapshot: ClusterSnapshot): Diagnosis {
     ...nodeStates,
     ...structuralRules.flatMap((rule) => rule(view)),
   ];
+  // What no rule names is read from the structure of the evidence, ranked below every rule's finding.
+  const naming = named.filter((f) => !isWrapperOnly(f));
+  const cap = fallbackCap(naming);
+  const structural = diagnoseByStructure(view, current, new Set(naming.flatMap((f) => f.evidence.map((e) => e.text))), cap);
   // The invariant: a failure no rule names still gets a finding and makes the verdict NG.
   const symptoms = failureSymptoms(view, current);
-  const findings = mergeByCode([...named, ...diagnoseUnexplainedFailures(view, symptoms, named)]);
+  const findings = mergeByCode([...named, ...structural, ...diagnoseUnexplainedFailures(view, symptoms, [...naming, ...structural], cap)]);
   if (findings.length === 0 && snapshot.unreadable.length > 0) findings.push(unreadableFinding(snapshot.unreadable));
   const hostNetwork = assessHostNetwork(view);
+  const containerNetwork = assessContainerNetwork(view, current, findings, hostNetwork, symptoms);
+  // NG with nothing named still says what failed, where it was seen and what to run next.
+  if (containerNetwork.status === 'NG' && findings.length === 0) findings.push(unnamedFailureFinding(view, current, hostNetwork));
   const undecided = undecidedBetween(findings);
   return {
     hostNetwork,
-    containerNetwork: assessContainerNetwork(view, current, findings, hostNetwork, symptoms),
+    containerNetwork,
     findings,
     unreadable: snapshot.unreadable,
     history: historyNotes(observations.filter((o) => o.past !== undefined), view),
     ...(undecided && { undecided }),
   };
+}
+
+/**
+ * A match of a runtime's or libcni's wrapper alone ("failed to setup network for sandbox ...", "plugin
+ * type=... failed (add): ...", catalog/runtimes.ts and catalog/kubernetes.ts, 0.4 to 0.45) says only that
+ * the plugin failed: what failed inside it is still to be read. Specific CNI_PLUGIN_ERROR wordings rank higher.
+ */
+function isWrapperOnly(finding: Finding): boolean {
+  return finding.code === 'CNI_PLUGIN_ERROR' && finding.confidence <= 0.45;
+}
+
+/**
+ * Structural readings rank below every rule's finding: at most just under the least confident named cause
+ * (UNKNOWN names none).
+ */
+function fallbackCap(named: readonly Finding[]): number {
+  let lowest = 1;
+  for (const f of named) if (f.code !== 'UNKNOWN' && f.confidence < lowest) lowest = f.confidence;
+  return lowest === 1 ? 1 : lowest - 0.02;
 }
 
 /** Past failure texts, with the cause a rule would give them: shown as history, never counted. */
@@ -95,13 +123,25 @@ export function undecidedBetween(findings: readonly Finding[]): Undecided | unde
   const [top] = named;
   if (!top || top !== findings[0]) return undefined;
   const close = named.filter((f) => top.confidence - f.confidence <= undecidedMargin + 1e-9 &&
-    (f === top || (!causeExplains(top.code, f.code) && !causeExplains(f.code, top.code))));
+    (f === top || alternativeReadings(top, f) || (!causeExplains(top.code, f.code) && !causeExplains(f.code, top.code))));
   if (close.length < 2) return undefined;
   const names = close.map((f) => f.code);
   return {
     between: names,
     reason: `the evidence fits ${names.join(' and ')} about equally (confidence ${close.map((f) => f.confidence.toFixed(2)).join(' vs ')}); check each before acting on one`,
   };
+}
+
+/**
+ * Two causes read from the structure of the very same texts are alternatives, even when one would explain
+ * the other: a root cause explains a consequence only when it has evidence of its own.
+ */
+function alternativeReadings(a: Finding, b: Finding): boolean {
+  if (a.basis !== 'structure' || b.basis !== 'structure' || a.evidence.length === 0 || b.evidence.length === 0) return false;
+  const textsOf = (f: Finding) => new Set(f.evidence.map((e) => e.text));
+  const [aTexts, bTexts] = [textsOf(a), textsOf(b)];
+  const within = (x: Set<string>, y: Set<string>) => [...x].every((t) => y.has(t));
+  return within(aTexts, bTexts) || within(bTexts, aTexts);
 }
 
 /**

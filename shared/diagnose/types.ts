@@ -26,6 +26,11 @@ export interface Finding {
   explanation: string;
   /** Commands that confirm or fix it, to run in this order; at most maxNextCommands. */
   nextCommands: string[];
+  /**
+   * Set when no rule's wording matched and the cause was read from the structure of the evidence
+   * (who printed it, that it is a failure, Go's error kind): such findings rank below every rule's.
+   */
+  basis?: 'structure';
 }
 
 export interface Diagnosis {

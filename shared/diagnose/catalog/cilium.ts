@@ -79,6 +79,18 @@ export const ciliumEntries: readonly CatalogEntry[] = [
     nextCommands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDRS:.spec.podCIDRs', 'kubectl get ciliumnodes -o custom-columns=NAME:.metadata.name,CIDRS:.spec.ipam.podCIDRs', 'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "^  ipam"'],
   })),
   {
+    id: 'cilium-health-nodes-unreachable',
+    code: 'POD_NETWORK_UNREACHABLE', confidence: 0.72, emitter: 'daemon', daemonLog: 'kube-system/cilium-q7lwn/cilium-agent',
+    // `cilium status` (and cilium-health status) through a tabwriter: the tabs arrive as spaces, or as \t when quoted.
+    source: { repo, file: 'pkg/health/client/client.go', format: 'Cluster health:\t%d/%d reachable\t(%s)' },
+    groups: ['healthy', 'total'],
+    pattern: /Cluster health:(?:\s|\\t)+(?<healthy>\d+)\/(?<total>\d+) reachable/,
+    when: (match) => Number(match.groups?.['healthy']) < Number(match.groups?.['total']),
+    examples: [['1', '3', '2026-11-26T05:00:00Z']],
+    explanation: 'cilium\'s health checks on {node} reach only {healthy} of {total} nodes: node-to-node or pod-to-pod traffic between them is dropped (the tunnel port 8472/6081 or the health port 4240 blocked, or routes missing).',
+    nextCommands: ['kubectl -n kube-system exec ds/cilium -- cilium-health status --verbose', 'ssh {node} "nc -zvu <other node IP> 8472; nc -zv <other node IP> 4240"'],
+  },
+  {
     id: 'cilium-ipam-pod-cidrs-exhausted',
     code: 'IPAM_EXHAUSTED', confidence: 0.9, emitter: 'cni-plugin', pluginType: 'cilium-cni',
     source: { repo, file: 'pkg/ipam/clusterpool.go', format: 'all pod CIDR ranges are exhausted' },

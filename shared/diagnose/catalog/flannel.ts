@@ -220,4 +220,52 @@ export const flannelEntries: readonly CatalogEntry[] = [
     explanation: 'flanneld on {node} (etcd backend) cannot read its network config from etcd ({error}), so it leases no subnet and pods there get no network.',
     nextCommands: ['etcdctl get /coreos.com/network/config   # or the --etcd-prefix in use', 'kubectl logs -n {namespace} {podName} --tail=30'],
   },
+  ...([
+    ['flannel-backend-failed', 'main.go', 'Error fetching backend: %s', 'failed to create vxlan device: operation not supported'],
+    ['flannel-vxlan-device-failed', 'pkg/backend/vxlan/vxlan.go', 'failed to create vxlan device: %w', 'failed to create vxlan interface: file exists'],
+    ['flannel-vxlan-interface-failed', 'pkg/backend/vxlan/device.go', 'failed to create vxlan interface: %v', 'operation not supported'],
+    ['flannel-backend-lease-failed', 'pkg/backend/vxlan/vxlan.go', 'failed to acquire lease: %v', 'timeout contacting kube-api, failed to patch node "node-2". Error: Get "https://10.96.0.1:443/api/v1/nodes/node-2": context deadline exceeded'],
+    ['flannel-cannot-patch-node', 'pkg/subnet/kube/kube.go', 'timeout contacting kube-api, failed to patch node %q. Error: %v', 'node-2', 'the server has received too many requests and has asked us to try again later'],
+    ['flannel-iptables-binary-missing', 'pkg/trafficmngr/iptables/iptables.go', 'Failed to setup IPTables. iptables binary was not found: %v', 'exec: "iptables": executable file not found in $PATH'],
+  ] as const).map(([id, file, format, ...example]): CatalogEntry => ({
+    id,
+    // flanneld cannot set up its backend on the node: it exits (or keeps retrying), so the daemon is down there.
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.74, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file, format },
+    examples: [example],
+    explanation: 'flanneld on {node} cannot set up its backend (the VXLAN device, the subnet lease or its iptables rules), so it exits or retries and pods there get no working network.',
+    nextCommands: ['kubectl logs -n {namespace} {podName} --previous --tail=50', 'ssh {node} "ip -d link show flannel.1; lsmod | grep vxlan"'],
+  })),
+  {
+    id: 'flannel-host-gw-behind-nat',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.8, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'pkg/backend/hostgw/hostgw.go', format: 'your PublicIP differs from interface IP, meaning that probably you\'re on a NAT, which is not supported by host-gw backend' },
+    examples: [[]],
+    explanation: 'flanneld on {node} uses the host-gw backend, which needs the nodes on one L2 segment with their real addresses; the node\'s public IP differs from its interface address (NAT), so flanneld refuses to start.',
+    nextCommands: ['kubectl -n kube-flannel get cm kube-flannel-cfg -o jsonpath=\'{.data.net-conf\\.json}\'   # use "Type": "vxlan" across NAT', 'kubectl get node {node} -o jsonpath=\'{.metadata.annotations}\' | tr , "\\n" | grep public-ip'],
+  },
+  {
+    id: 'flannel-ipip-mtu-too-small',
+    code: 'MTU_MISMATCH', confidence: 0.85, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file: 'pkg/backend/ipip/ipip.go', format: 'MTU %d of iface %s is too small for ipip mode to work' },
+    groups: ['mtu', 'iface'],
+    examples: [['20', 'eth0']],
+    explanation: 'The MTU {mtu} of {iface} on {node} leaves no room for flannel\'s IPIP header, so flanneld cannot build its tunnel.',
+    nextCommands: ['ssh {node} ip -br link show {iface}', 'kubectl logs -n {namespace} {podName} --tail=30'],
+  },
+  ...([
+    ['flannel-vxlan-route-failed', 'pkg/backend/vxlan/vxlan_network.go', 'failed to add vxlanRoute (%s -> %s): %v', ['10.244.2.0/24', '10.244.2.0', 'network is unreachable']],
+    ['flannel-vxlan-subnet-route-failed', 'pkg/backend/vxlan/vxlan_network.go', 'Error adding route to %v via %v: %v', ['10.244.2.0/24', '192.168.56.12', 'network is unreachable']],
+    ['flannel-route-failed', 'pkg/backend/route_network.go', 'Error adding route to %v: %s', ['{Ifindex: 2 Dst: 10.244.2.0/24 Src: <nil> Gw: 192.168.56.12 Flags: [] Table: 0}', 'network is unreachable']],
+    ['flannel-vxlan-fdb-failed', 'pkg/backend/vxlan/vxlan_network.go', 'AddFDB failed: ', []],
+    ['flannel-vxlan-arp-failed', 'pkg/backend/vxlan/vxlan_network.go', 'AddARP failed: ', []],
+  ] as const).map(([id, file, format, example]): CatalogEntry => ({
+    id,
+    // flanneld runs, but cannot install the path to another node's pod subnet: pods there are unreachable from this node.
+    code: 'POD_NETWORK_UNREACHABLE', confidence: 0.74, emitter: 'daemon', daemonLog,
+    source: { repo: flanneld, file, format },
+    examples: [example],
+    explanation: 'flanneld on {node} cannot install the route (or the VXLAN neighbour entry) to another node\'s pod subnet, so traffic from {node} to pods there goes nowhere; host-gw needs every node on one L2 segment, and a route the kernel calls unreachable means the other node\'s address is not on a connected network.',
+    nextCommands: ['ssh {node} ip route', 'ssh {node} "bridge fdb show dev flannel.1; ip neigh show dev flannel.1"', 'kubectl logs -n {namespace} {podName} --tail=50'],
+  })),
 ];

@@ -288,4 +288,24 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
     nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
   },
+  {
+    id: 'kube-proxy-chain-jump-failed',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.75, emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy',
+    source: { repo, ref, file: 'pkg/proxy/iptables/proxier.go', format: 'Failed to ensure that %s chain %s jumps to %s: %v' },
+    groups: ['table', 'chain', 'target'],
+    // 1.21+ logs it structured: "Failed to ensure chain jumps" err=... table="nat" srcChain="PREROUTING" dstChain="KUBE-SERVICES".
+    pattern: /Failed to ensure that (?<table>\w+) chain (?<chain>\S+) jumps to (?<target>\S+):|Failed to ensure chain jumps\b/,
+    examples: [['nat', 'PREROUTING', 'KUBE-SERVICES', 'error checking rule: exit status 2: iptables v1.8.7 (nf_tables): Could not fetch rule set generation id: Invalid argument']],
+    explanation: 'kube-proxy on {node} cannot hook its chains into iptables, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or an nft backend the kernel does not support).',
+    nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
+  },
+  {
+    id: 'kube-proxy-conntrack-missing',
+    code: 'SERVICE_PROXY_BROKEN', confidence: 0.78, emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy',
+    source: { repo, ref, file: 'pkg/util/conntrack/conntrack.go', format: 'error looking for path of conntrack: %v' },
+    ignoreCase: true, // "Error looking for path of conntrack" in kube-proxy before 1.10
+    examples: [['exec: "conntrack": executable file not found in $PATH']],
+    explanation: 'kube-proxy on {node} cannot run the conntrack tool, so it never clears stale connection-tracking entries: UDP services (kube-dns) keep sending to endpoints that are gone and DNS from pods times out. Install conntrack (conntrack-tools) on the node.',
+    nextCommands: ['ssh {node} "command -v conntrack || echo missing"', 'ssh {node} "apt-get install -y conntrack || yum install -y conntrack-tools"', ...kubeProxyCommands],
+  },
 ];

@@ -173,4 +173,51 @@ export const otherAgentEntries: readonly CatalogEntry[] = [
     explanation: 'The antrea-cni binary on {node} and the antrea-agent there speak different CNI API versions: /opt/cni/bin/antrea is left from another Antrea release than the running agent.',
     nextCommands: ['kubectl -n kube-system get ds antrea-agent -o jsonpath=\'{..image}\'', 'kubectl -n kube-system rollout restart ds/antrea-agent   # its install-cni init container copies the matching binary'],
   },
+  ...([
+    ['docker-bridge-nf-call-iptables-disabled', 'daemon/info_unix.go', 'v23.0.0', 'WARNING: bridge-nf-call-iptables is disabled', 'net.bridge.bridge-nf-call-iptables is 0 (or br_netfilter is not loaded)', 0.8],
+    ['docker-ip-forwarding-disabled', 'daemon/daemon_unix.go', undefined, 'IPv4 forwarding is disabled. Networking will not work.', 'net.ipv4.ip_forward is 0', 0.85],
+    ['docker-bridge-ip-forwarding-disabled', 'daemon/libnetwork/drivers/bridge/setup_ip_forwarding.go', undefined, 'IPv4 forwarding is disabled: check your host\'s firewalling and set sysctl net.ipv4.ip_forward=1, or disable this check using daemon option --ip-forward=false', 'net.ipv4.ip_forward is 0', 0.85],
+  ] as const).map(([id, file, ref, format, what, confidence]): CatalogEntry => ({
+    id,
+    // docker info's warnings and dockerd's own: the host's settings, whichever runtime the kubelet uses.
+    code: 'HOST_NETFILTER_SETTINGS', confidence, emitter: 'daemon',
+    source: { repo: 'moby/moby', file, ...(ref && { ref }), format },
+    examples: [[]],
+    explanation: `Docker on {node} reports that ${what}: pod traffic is not forwarded between interfaces, or bridged pod traffic bypasses kube-proxy's iptables rules, so service IPs and cross-node pod traffic fail.`,
+    nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
+  })),
+  ...([
+    ['weave-sending-icmp-frag-needed', 'router/ethernet_decoder.go', 'Sending ICMP 3,4 (%v -> %v): PMTU=%v', ['10.32.0.7', '10.40.0.3', '1376'], 'weave on {node} keeps telling pods their packets are too big for the path (ICMP "fragmentation needed", PMTU {pmtu}): pods send with an MTU larger than weave\'s overlay allows, and where those ICMP replies are dropped, connections hang.'],
+    ['weave-dropping-too-big-frame', 'router/sleeve.go', 'dropping too big DF broadcast frame: len %d (%v -> %v): MTU=%d', ['1514', '10.32.0.7', '10.40.0.3', '1376'], 'weave on {node} drops frames larger than its overlay\'s MTU with "don\'t fragment" set: pods send with an MTU larger than the path between the nodes allows.'],
+  ] as const).map(([id, file, format, example, explanation]): CatalogEntry => ({
+    id,
+    // Above a weave pod merely not Ready (0.6): the frames are why connections fail.
+    code: 'MTU_MISMATCH', confidence: 0.62, emitter: 'daemon', daemonLog: 'kube-system/weave-net-4xk8d/weave',
+    source: { repo: 'weaveworks/weave', file, format },
+    groups: format.includes('PMTU') ? [undefined, undefined, 'pmtu'] : [],
+    examples: [example],
+    explanation,
+    nextCommands: ['ssh {node} ip -br link   # the NIC MTU of every node, and weave\'s (WEAVE_MTU)', 'kubectl -n kube-system set env ds/weave-net -c weave WEAVE_MTU=<smallest NIC MTU minus 50>'],
+  })),
+  ...([
+    ['kindnet-no-pod-subnet', 'missing environment variable POD_SUBNET', [], 'CNI_DAEMON_NOT_READY', 0.8, 'kindnetd on {node} exits because its DaemonSet does not set POD_SUBNET (the cluster\'s pod CIDR): the kindnet manifest was edited or is from another release, and pods there get no network.'],
+    ['kindnet-node-list-failed', 'Reached maximum retries obtaining node list: ', [], 'CNI_DAEMON_NOT_READY', 0.75, 'kindnetd on {node} cannot list the nodes from the API server and exits, so routes to other nodes\' pods are not set up; on a kind host this is often a host limit (too many open files / inotify) or the API server being unreachable.'],
+    ['kindnet-routes-reconcile-failed', 'Maximum retries reconciling node routes: ', [], 'CNI_DAEMON_NOT_READY', 0.75, 'kindnetd on {node} cannot install the routes to other nodes\' pod subnets and exits, so cross-node pod traffic fails.'],
+    ['kindnet-route-retry', 'Failed to reconcile routes, retrying after error: %v', ['failed to add route to 10.244.2.0/24 via 172.18.0.4: network is unreachable'], 'POD_NETWORK_UNREACHABLE', 0.65, 'kindnetd on {node} cannot install a route to another node\'s pod subnet, so traffic from {node} to pods there goes nowhere.'],
+  ] as const).map(([id, format, example, code, confidence, explanation]): CatalogEntry => ({
+    id, code, confidence, emitter: 'daemon', daemonLog: 'kube-system/kindnet-5xq2w/kindnet-cni',
+    source: { repo: 'kubernetes-sigs/kind', file: 'images/kindnetd/cmd/kindnetd/main.go', format },
+    examples: [example],
+    explanation,
+    nextCommands: ['kubectl -n kube-system logs -l app=kindnet --previous --tail=20', 'ssh {node} ip route', 'on the kind host: sysctl fs.inotify.max_user_watches fs.inotify.max_user_instances   # kind\'s known issue "too many open files"'],
+  })),
+  {
+    id: 'kube-router-bgp-peer-failed',
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.7, emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router',
+    source: { repo: 'cloudnativelabs/kube-router', file: 'pkg/controllers/routing/bgp_peers.go', format: 'Failed to add node %s as peer due to %s' },
+    groups: ['peer'],
+    examples: [['10.0.0.12', 'listen tcp 0.0.0.0:179: bind: address already in use'], ['fd00::12', 'connection refused']],
+    explanation: 'kube-router on {node} cannot peer with node {peer} over BGP, so routes to the pods on {peer} are not learned and cross-node pod traffic fails.',
+    nextCommands: ['kubectl -n kube-system exec ds/kube-router -- gobgp neighbor', 'ssh {node} "ss -ltnp | grep :179"', 'kubectl -n kube-system logs -l k8s-app=kube-router --tail=50 | grep -i peer'],
+  },
 ];

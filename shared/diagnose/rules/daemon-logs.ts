@@ -1,4 +1,6 @@
+import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { isCniDaemonPodName } from '../cluster-view.js';
+import { isPodAddress } from './probe-failures.js';
 import type { TextRule } from '../text-rules.js';
 
 /**
@@ -29,6 +31,40 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
   },
   {
+    // kmod's modprobe (tools/modprobe.c: "Module %s not found in directory %s") for br_netfilter: the kernel cannot load it,
+    // so bridged pod traffic can never be made to traverse iptables on that node.
+    id: 'br-netfilter-module-not-found',
+    code: 'HOST_NETFILTER_SETTINGS',
+    confidence: 0.85,
+    pattern: /Module br_netfilter not found in directory (?<dir>\S+)/,
+    explanation: 'The br_netfilter module cannot be loaded on {node} (not in {dir}: a kernel without it, or modules of another kernel installed), so bridged pod traffic bypasses iptables and service IPs do not work from pods.',
+    nextCommands: ['ssh {node} "uname -r; ls /lib/modules"', 'install the running kernel\'s extra modules (e.g. linux-modules-extra-$(uname -r)), then: modprobe br_netfilter'],
+  },
+  {
+    // Go's EMFILE text ("too many open files", syscall zerrors_linux) in a CNI daemon's own log: the host's file or inotify
+    // limits stop the agent (kind's documented known issue with several nodes on one host).
+    id: 'cni-daemon-too-many-open-files',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.66,
+    sources: ['podLog'],
+    pattern: /too many open files/i,
+    when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
+    explanation: 'The CNI daemon {pod} on {node} runs out of file descriptors or inotify instances (the host\'s limits), so it cannot work and pods on {node} get no working network.',
+    nextCommands: ['ssh {node} "sysctl fs.inotify.max_user_watches fs.inotify.max_user_instances fs.file-max"', 'sysctl -w fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512   # and persist in /etc/sysctl.d', 'kubectl delete pod -n {namespace} {podName}'],
+  },
+  {
+    // client-go's reflector ("Failed to list %v: %v", "Failed to watch %v: %v") in kube-proxy's own log: it cannot read
+    // services and endpoints, so the node's service rules are stale or were never written.
+    id: 'kube-proxy-cannot-reach-api',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.6,
+    sources: ['podLog'],
+    pattern: /Failed to (?:list|watch) \*v1(?:beta1)?\.(?:Service|Endpoints|EndpointSlice|Node)\b/,
+    when: (_match, observation) => /^kube-proxy-/.test(observation.pod?.name ?? ''),
+    explanation: 'kube-proxy {pod} on {node} cannot read services and endpoints from the API server, so it does not (re)write the node\'s service rules: service IPs there are not translated or point at old endpoints.',
+    nextCommands: ['kubectl -n kube-system logs {podName} --tail=50', 'kubectl -n kube-system get cm kube-proxy -o yaml | grep server:   # the API server address kube-proxy uses'],
+  },
+  {
     // flanneld main.go logs "Using interface with name %s and address %s"; the rule is about the value (VirtualBox NAT).
     id: 'flannel-on-virtualbox-nat',
     code: 'POD_NETWORK_UNREACHABLE',
@@ -43,7 +79,7 @@ export const daemonLogRules: readonly TextRule[] = [
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,
     sources: ['podLog'],
-    pattern: /\[ERROR\] plugin\/errors: .*read udp [\d.:]+->(?<upstream>[\d.]+):53: i\/o timeout/,
+    pattern: /\[ERROR\] plugin\/errors: .*read udp \[?[\da-fA-F.:]+\]?:\d+->\[?(?<upstream>[\da-fA-F.:]+?)\]?:53: i\/o timeout/,
     explanation: 'CoreDNS gets no answer from its upstream {upstream}: traffic from pods to outside the cluster is dropped (masquerading, FORWARD policy or a firewall).',
     nextCommands: ['kubectl run -it --rm dnstest --image=busybox:1.36 --restart=Never -- nslookup kubernetes.io {upstream}', 'ssh {node} "iptables-save -t nat | grep -i masq"'],
   },
@@ -65,9 +101,32 @@ export const daemonLogRules: readonly TextRule[] = [
     id: 'path-mtu-smaller',
     code: 'MTU_MISMATCH',
     confidence: 0.62,
-    pattern: /Frag needed and DF set \(mtu = (?<mtu>\d+)\)|unreachable - need to frag \(mtu (?<mtuSeen>\d+)\)/,
+    // ICMPv6 says the same as "packet too big" (tcpdump print-icmp6.c: "packet too big, mtu %u"), tracepath as "pmtu %d".
+    pattern: /Frag needed and DF set \(mtu = (?<mtu>\d+)\)|unreachable - need to frag \(mtu (?<mtuSeen>\d+)\)|packet too big, mtu (?<mtuV6>\d+)/i,
     explanation: 'A hop between the nodes reports a path MTU smaller than the packets sent: pods or the overlay use an MTU larger than the path allows, so large packets are dropped.',
     nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
+  },
+  {
+    // Go's net/http (tlsHandshakeTimeoutError) on a service or pod IP, wherever it is logged: the TCP connection through the
+    // pod network and the service translation worked, and the first full-size packets (the server's certificate) never came.
+    id: 'cluster-ip-tls-handshake-timeout',
+    code: 'MTU_MISMATCH',
+    // Above a daemon merely not Ready (0.6): the handshake timing out is why it is not; below the daemons' own wordings.
+    confidence: 0.62,
+    pattern: new RegExp(`(?:dial tcp |https://)${hostPortPattern}[^\\s"]*?:? ?(?:\\\\?"?: )?net/http: TLS handshake timeout`),
+    when: (match, _observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) || isPodAddress(view, match.groups?.['ip'] ?? ''),
+    explanation: 'Connections to {ip}:{port} (a service or pod IP) open, but their TLS handshakes time out on {node}: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+  },
+  {
+    // EMSGSIZE as Go (syscall zerrors_linux: "message too long") and glibc strerror ("Message too long") word it, after
+    // the call that failed: a datagram larger than the interface's MTU with fragmentation forbidden.
+    id: 'send-message-too-long',
+    code: 'MTU_MISMATCH',
+    confidence: 0.6,
+    pattern: /\b(?:write|sendmsg|sendto|send): [Mm]essage too long/,
+    explanation: 'A packet sent on {node} was larger than the MTU of the interface it left by (EMSGSIZE): pods or the overlay send with an MTU larger than the path allows, so large packets are dropped.',
+    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
   },
   {
     // iputils ping's local error when a probe (-M do -s N) exceeds the sending interface's MTU: the MTU of that interface is {mtu}.
@@ -117,10 +176,24 @@ export const daemonLogRules: readonly TextRule[] = [
     code: 'CNI_DAEMON_NOT_READY',
     confidence: 0.6,
     sources: ['podLog'],
-    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
+    // Also the other log formats the agents use: calico's "[FATAL][9] file.go 123:" / "[PANIC]", logrus' text format
+    // ("FATA[0000]", weave's "FATA: 2019/02/18 ..."), JSON logs ("level":"fatal").
+    pattern: /\blevel=fatal\b|^F\d{4} \d|^panic: |\[(?:FATAL|PANIC)\]\[\d+\]|(?<![\w-])FATA(?:\[\d+\]|: \d{4}\/)|\\*"level\\*":\\*"(?:fatal|panic)\\*"|failed to execute \S+: No such file or directory|executable file not found in \$PATH|exec format error/,
     when: (_match, observation) => isCniDaemonPodName(observation.pod?.name ?? ''),
     explanation: 'The CNI daemon pod {pod} on {node} logs a fatal error and exits (or its init container does); until it runs, pods on {node} get no network.',
     nextCommands: ['kubectl describe -n {namespace} pod/{podName}', 'kubectl logs -n {namespace} {podName} --all-containers --previous --tail=50'],
+  },
+  {
+    // The kubelet's crash-loop back-off (pkg/kubelet/kuberuntime/kuberuntime_manager.go: "Back-off %s restarting failed
+    // container=%s pod=%s"; structured since 1.21: "Back-off restarting failed container" ... pod="ns/name") for a CNI daemon.
+    id: 'kubelet-cni-daemon-back-off',
+    code: 'CNI_DAEMON_NOT_READY',
+    confidence: 0.62,
+    sources: ['kubeletLog'],
+    pattern: /[Bb]ack-off (?:\S+ )?restarting failed container.*?\bpods?=\\?"?(?:(?<daemonNamespace>[\w-]+)\/)?(?<daemon>[\w.-]+?)(?:_(?<daemonNamespace2>[\w-]+)\(|\\?"|\s|$)/,
+    when: (match) => isCniDaemonPodName(match.groups?.['daemon'] ?? ''),
+    explanation: 'The kubelet on {node} keeps restarting the CNI daemon pod {daemon} (crash loop); until it runs, pods on {node} get no network.',
+    nextCommands: ['kubectl -n kube-system describe pod {daemon}   # or its namespace, e.g. kube-flannel', 'kubectl -n kube-system logs {daemon} --all-containers --previous --tail=50'],
   },
   {
     // kubelet pod_workers "Error syncing pod" lines (observed in kubelet logs).

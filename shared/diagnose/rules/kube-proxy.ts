@@ -65,7 +65,9 @@ export const serviceProxyRules: readonly TextRule[] = [
     id: 'kube-proxy-cannot-program-iptables',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.75,
-    pattern: /iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules/i,
+    // iptables' nft backend (iptables/nft.c: "Could not fetch rule set generation id", "RULE_APPEND failed"; a kernel without
+    // nf_tables, or rules of the other backend) and iptables-restore.c's "%s: unable to initialize table '%s'".
+    pattern: /iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules|Could not fetch rule set generation id|RULE_(?:APPEND|INSERT|REPLACE) failed \([^)]*\): rule in chain|iptables-restore(?: v[\d.]+ \([^)]*\))?: unable to initialize table/i,
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
     nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
   },
@@ -75,9 +77,19 @@ export const serviceProxyRules: readonly TextRule[] = [
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,
     // libxtables' "Couldn't load target `%s':%s" is the same situation seen from iptables-restore.
-    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load target `[\w-]+':\s*No such file or directory/,
+    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load (?:target|match) `[\w-]+':\s*No such file or directory/,
     explanation: 'An iptables rule refers to a chain that is not there: two iptables backends (legacy and nft) are in use on {node}, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
     nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'ssh {node} systemctl is-active firewalld'],
+  },
+  {
+    // iptables-nft's warning (iptables/nft.c) when the legacy backend also holds rules: two rule sets, and whichever one
+    // kube-proxy or the CNI does not use is invisible to it.
+    id: 'iptables-both-backends',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.6,
+    pattern: /Warning: iptables-legacy tables present, use iptables-legacy(?:-save)? to see them/,
+    explanation: 'Both iptables backends (legacy and nft) hold rules on {node}: kube-proxy and the CNI may write to different ones, so service translation or pod traffic filtering does not apply as intended.',
+    nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'use one backend everywhere (update-alternatives --set iptables /usr/sbin/iptables-legacy, or the nft one), then reboot the node'],
   },
   {
     // How a process says it is dying (klog's F-lines, logrus `level=fatal`, Go's `panic: `), in kube-proxy's own log:

@@ -47,6 +47,13 @@ export function diagnoseKernelSettings(view: ClusterView): Finding[] {
       findings.push(netfilterFinding(node, 0.7, [{ object: `Node ${node}`, field: 'sysctl.txt', text: setting.line }],
         `Reverse-path filtering is on (${setting.key} = ${setting.value}) for cilium's interface ${setting.iface} on ${node}: cilium routes pod traffic asymmetrically through cilium_host and its lxc devices and needs rp_filter = 0 there, so the kernel drops pod traffic to and from outside the node (systemd >= 245 sets rp_filter = 2 on every interface).`));
     }
+    // Felix before v3.19 refuses loose reverse-path filtering (projectcalico/felix dataplane/linux/int_dataplane.go:
+    // "Kernel's RPF check is set to 'loose'"), and systemd >= 245 sets net.ipv4.conf.all.rp_filter = 2.
+    const allRpFilter = sysctls?.get('net.ipv4.conf.all.rp_filter');
+    if (allRpFilter?.value === '2' && view.cniDaemonPods().some((p) => /^calico-node-/.test(p.metadata?.name ?? ''))) {
+      findings.push(netfilterFinding(node, 0.6, [{ object: `Node ${node}`, field: 'sysctl.txt', text: allRpFilter.line }],
+        `Reverse-path filtering is loose (net.ipv4.conf.all.rp_filter = 2) on ${node}; calico-node's Felix before v3.19 exits on it unless IgnoreLooseRPF is set, so calico-node is not ready there.`));
+    }
     const moduleLoaded = facts.modules === undefined ? undefined : /^br_netfilter\b/m.test(facts.modules);
     const bridgeKeysMissing = sysctls !== undefined && sysctls.has('net.ipv4.ip_forward') && !sysctls.has('net.bridge.bridge-nf-call-iptables');
     if (moduleLoaded === false || bridgeKeysMissing) {

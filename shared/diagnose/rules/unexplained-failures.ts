@@ -2,7 +2,8 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { containerProblems, hasSandboxNow, isCniDaemonPod, isCniDaemonPodName, isPodReady, networkNotReadyPattern, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import { isPodSettling } from './stuck-sandboxes.js';
-import type { Evidence, Finding, Step } from '../types.js';
+import { maxEvidencePerFinding, type Evidence, type Finding, type Step } from '../types.js';
+import { quoteEvidence, readSandboxFailure, type Reading } from './sandbox-readings.js';
 
 /**
  * The invariant behind "no false all-clear": evidence of a container-network
@@ -92,22 +93,31 @@ export function stepOfSymptoms(symptoms: readonly FailureSymptom[], kinds: reado
 }
 
 /**
- * A finding for each failure no other finding rests on: CNI_PLUGIN_ERROR quoting the
- * plugin's message for sandbox failures, UNKNOWN (naming what fails) for the rest.
+ * A finding for each failure no other finding rests on, read from its structure and quoting it: sandbox
+ * failures by what failed inside the runtime's wrapper (sandbox-readings.ts; CNI_PLUGIN_ERROR when nothing
+ * more is said), failing CNI agents, CoreDNS by its state, UNKNOWN (naming what fails) for the rest.
+ * Confidences stay at or below `cap`, under every rule's finding.
  */
-export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonly FailureSymptom[], findings: readonly Finding[]): Finding[] {
+export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonly FailureSymptom[], findings: readonly Finding[], cap = 1): Finding[] {
   const explainedTexts = new Set(findings.flatMap((f) => f.evidence.map((e) => e.text)));
   const explainedObjects = new Set(findings.filter((f) => f.code !== 'UNKNOWN').flatMap((f) => f.evidence.map((e) => e.object)));
   const unexplained = symptoms.filter((s) => !explainedTexts.has(s.evidence.text) &&
     (s.kind === 'sandbox' || s.kind === 'runtime-network' || !explainedObjects.has(s.evidence.object)));
   const findingsOut: Finding[] = [];
-  const sandbox = unexplained.filter((s) => s.kind === 'sandbox');
-  if (sandbox.length > 0) {
+  // Sandbox failures, grouped by what the structure of each message says failed inside the runtime's wrapper.
+  const sandboxByCode = new Map<string, { reading: Reading; symptoms: FailureSymptom[] }>();
+  for (const symptom of unexplained.filter((s) => s.kind === 'sandbox')) {
+    const reading = readSandboxFailure(symptom.evidence.text, view);
+    const group = sandboxByCode.get(reading.code);
+    if (group) group.symptoms.push(symptom);
+    else sandboxByCode.set(reading.code, { reading, symptoms: [symptom] });
+  }
+  for (const { reading, symptoms: sandbox } of sandboxByCode.values()) {
     const first = sandbox[0]!;
     const where = first.node ? ` on ${first.node}` : '';
     findingsOut.push({
-      code: 'CNI_PLUGIN_ERROR', confidence: 0.45, evidence: sandbox.map((s) => s.evidence),
-      explanation: `Setting up the pod network failed${where} with an error netcheck has no rule for (case A); the plugin's own message is the lead: ${quote(first.evidence.text)}`,
+      code: reading.code, confidence: Math.min(reading.confidence, cap), evidence: sandbox.slice(0, maxEvidencePerFinding).map((s) => s.evidence),
+      explanation: `Setting up the pod network failed${where} and no known wording matches; ${reading.why}. Seen in ${first.evidence.field} of ${first.evidence.object}: ${quoteEvidence(first.evidence.text)}`,
       nextCommands: [
         first.pod ? `kubectl describe pod -n ${first.pod.namespace} ${first.pod.name}` : 'kubectl get events -A --field-selector reason=FailedCreatePodSandBox',
         `ssh ${first.node ?? '<node>'} "journalctl -u kubelet -u containerd -u crio --since -15min | grep -i cni"`,
@@ -119,7 +129,7 @@ export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonl
   if (runtime.length > 0) {
     const node = runtime[0]!.node ?? '<node>';
     findingsOut.push({
-      code: 'UNKNOWN', confidence: 0.4, evidence: runtime.map((s) => s.evidence),
+      code: 'UNKNOWN', confidence: Math.min(0.4, cap), evidence: runtime.map((s) => s.evidence),
       explanation: `The kubelet or runtime on ${node} says the pod network is not ready (no usable CNI config) in a log line newer than the node's last Ready transition; no rule tells why.`,
       nextCommands: [`ssh ${node} ls -l /etc/cni/net.d /opt/cni/bin`, 'kubectl get ds -A   # the CNI DaemonSet: DESIRED vs READY', `ssh ${node} "journalctl -u kubelet -u containerd -u crio --since -15min | grep -i cni"`],
     });
@@ -130,17 +140,38 @@ export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonl
   const creating = pods.filter((s) => s.kind === 'coredns' && s.step === 'case-a');
   if (creating.length > 0 && creating.length === pods.length && view.cniDaemonPods().length === 0 && view.snapshot.pods.some((p) => p.metadata?.namespace === 'kube-system' && p.metadata.name?.startsWith('kube-proxy'))) {
     findingsOut.push({
-      code: 'CNI_NOT_INSTALLED', confidence: 0.45, evidence: creating.map((s) => s.evidence),
+      code: 'CNI_NOT_INSTALLED', confidence: Math.min(0.45, cap), evidence: creating.map((s) => s.evidence),
       explanation: 'CoreDNS waits for its pod sandbox and no CNI agent pod runs anywhere in the cluster: most likely no pod network add-on has been installed (or its files were copied by hand and are incomplete).',
       nextCommands: ['kubectl get ds -A', `kubectl describe pod -n ${creating[0]!.pod?.namespace} ${creating[0]!.pod?.name}`, 'ssh <node> ls -l /etc/cni/net.d /opt/cni/bin'],
     });
-    return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, 4) }));
+    return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, maxEvidencePerFinding), basis: 'structure' }));
+  }
+  // CoreDNS Running but not Ready: its ready plugin (coredns plugin/ready) waits for the kubernetes plugin, which
+  // reaches the API server through the kubernetes service IP from the pod network; or the kubelet cannot reach
+  // the pod to probe it. Either reading fits as well as the other.
+  const runningNotReady = (s: FailureSymptom) => {
+    const pod = s.pod && view.pod(s.pod.namespace, s.pod.name);
+    return pod?.status?.phase === 'Running' && containerProblems(pod).length === 0;
+  };
+  const waitingDns = pods.filter((s) => s.kind === 'coredns' && runningNotReady(s));
+  if (waitingDns.length > 0 && waitingDns.length === pods.length) {
+    const first = waitingDns[0]!;
+    const name = `${first.pod?.namespace}/${first.pod?.name}`;
+    const evidence = waitingDns.map((s) => s.evidence);
+    const nextCommands = [`kubectl logs -n ${first.pod?.namespace} ${first.pod?.name} --tail=50   # which address does it time out on?`, 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', `kubectl describe pod -n ${first.pod?.namespace} ${first.pod?.name}`];
+    findingsOut.push(
+      { code: 'SERVICE_PROXY_BROKEN', confidence: Math.min(0.38, cap), evidence, nextCommands,
+        explanation: `CoreDNS ${name} runs but is not Ready, and no rule names why: CoreDNS turns Ready once it has reached the API server through the kubernetes service IP, which kube-proxy translates.` },
+      { code: 'POD_NETWORK_UNREACHABLE', confidence: Math.min(0.38, cap), evidence, nextCommands,
+        explanation: `CoreDNS ${name} runs but is not Ready, and no rule names why: its traffic to the API server, or the kubelet's probe of it, may not get through the pod network.` },
+    );
+    return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, maxEvidencePerFinding), basis: 'structure' }));
   }
   if (pods.length > 0) {
     const first = pods[0]!;
     const who = first.kind === 'cni-daemon' ? 'The CNI daemon pod' : 'The CoreDNS pod';
     findingsOut.push({
-      code: first.kind === 'cni-daemon' ? 'CNI_DAEMON_NOT_READY' : 'UNKNOWN', confidence: first.kind === 'cni-daemon' ? 0.5 : 0.3,
+      code: first.kind === 'cni-daemon' ? 'CNI_DAEMON_NOT_READY' : 'UNKNOWN', confidence: Math.min(first.kind === 'cni-daemon' ? 0.5 : 0.3, cap),
       evidence: pods.map((s) => s.evidence),
       explanation: `${who} ${first.pod?.namespace}/${first.pod?.name} is failing (${first.evidence.text}); no rule names the cause, but pods depend on it, so the container network is not working.`,
       nextCommands: first.pod
@@ -149,10 +180,5 @@ export function diagnoseUnexplainedFailures(view: ClusterView, symptoms: readonl
     });
   }
   // Each symptom kind gives one finding: group evidence, at most a few shown.
-  return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, 4) }));
-}
-
-/** The end of a runtime's message is the plugin's own words. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 200 ? `…${text.slice(-199)}` : text);
+  return findingsOut.map((f) => ({ ...f, evidence: f.evidence.slice(0, maxEvidencePerFinding), basis: 'structure' }));
 }

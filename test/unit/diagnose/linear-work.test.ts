@@ -58,6 +58,26 @@ describe('linear work', () => {
     expect(new ClusterView(snapshot).podsOnNode('node-1')).toHaveLength(200_000);
   }, 120_000);
 
+  it('reads the structure of 200,000 unknown sandbox failures, daemon log lines and workload timeouts (no rule knows them)', () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/16' })];
+    const inner = ['dial unix /var/run/zebra/zebra.sock: connect: no such file or directory', 'cannot wind /etc/cni/net.d/10-zebra.conflist', 'spool lattice unwound'];
+    const logLines: string[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const name = `app-${i}`;
+      snapshot.pods.push(makePod('default', name, { node: 'node-1', waiting: 'ContainerCreating' }));
+      snapshot.events.push(makeEvent({ kind: 'Pod', namespace: 'default', name }, 'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${i.toString(16).padStart(64, '0')}": plugin type="zebra" failed (add): ${inner[i % 3]} ${i}`, { host: 'node-1' }));
+      logLines.push(`E1129 08:14:02.118274       1 agent.go:${i}] "Failed to wind spool" lattice=${i} err="dial tcp 10.244.${(i >> 8) & 255}.${i & 255}:8080: i/o timeout"`);
+    }
+    snapshot.pods.push(makePod('kube-system', 'antrea-agent-5kq9z', { node: 'node-1', container: 'antrea-agent', noStatus: true }));
+    snapshot.podLogs['kube-system/antrea-agent-5kq9z/antrea-agent'] = `${logLines.join('\n')}\n`;
+    const diagnosis = diagnose(snapshot);
+    expect(diagnosis.containerNetwork).toEqual({ status: 'NG', step: 'case-a' });
+    expect(diagnosis.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['CNI_DAEMON_NOT_READY', 'CNI_CONFIG_INVALID', 'CNI_PLUGIN_ERROR']));
+    for (const finding of diagnosis.findings) expect(finding.evidence.length).toBeLessThanOrEqual(4);
+  }, 120_000);
+
   it('finds the newest heartbeat among 200,000 nodes (no Math.max over a spread array)', () => {
     const snapshot = emptySnapshot();
     for (let i = 0; i < 200_000; i++) {

@@ -38,6 +38,16 @@ describe('no false all-clear (property)', () => {
     }), { numRuns: runs, seed });
   }, hangGuardMs);
 
+  it(`${runs} generated failing clusters: NG always names something, quoting evidence, with a next command`, () => {
+    fc.assert(fc.property(failingCluster, ({ snapshot }) => {
+      const diagnosis = diagnose(snapshot);
+      const [top] = diagnosis.findings;
+      if (!top || top.evidence.length === 0 || top.nextCommands.length === 0 || top.evidence.some((e) => e.text === '')) {
+        throw new Error(`NG without a finding that quotes evidence and says what to run:\n${describeDiagnosis(diagnosis)}`);
+      }
+    }), { numRuns: runs, seed: seed + 2 });
+  }, hangGuardMs);
+
   it('every failure kind is generated and every one alone is NG', () => {
     const seen = new Map<string, number>();
     fc.assert(fc.property(failingCluster, ({ snapshot, kinds }) => {

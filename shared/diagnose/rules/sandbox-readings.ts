@@ -1,0 +1,45 @@
+import type { CauseCode } from '../cause-catalog.js';
+import type { ClusterView } from '../cluster-view.js';
+import { cniConfigFile, netErrorIn } from '../failure-vocabulary.js';
+
+/** A cause read from the structure of a text (rules/structural-readings.ts), with why. */
+export interface Reading {
+  code: CauseCode;
+  confidence: number;
+  /** Why the structure points there, one clause. */
+  why: string;
+}
+
+/** A text quoted inside an explanation: escaped, and cut from the front (the end of a wrapped error is the cause). */
+export function quoteEvidence(text: string, max = 200): string {
+  return JSON.stringify(text.length > max ? `…${text.slice(-(max - 1))}` : text);
+}
+
+/**
+ * A failed sandbox network set-up no rule names, read by what the message says failed inside the runtime's
+ * wrapper (containerd internal/cri/server/sandbox_run.go "failed to setup network for sandbox %q: %w"; libcni
+ * libcni/api.go "plugin type=%q failed (add): %w"; cri-o's ocicni "error adding pod %s to CNI network %q: %w";
+ * dockershim "NetworkPlugin cni failed to set up pod %q network: %v"):
+ * - the plugin could not reach a local socket or loopback port: its node agent is not running (Go net errors);
+ * - the plugin binary could not be executed (Go os/exec: "fork/exec %s: no such file or directory",
+ *   exec.ErrNotFound "executable file not found in $PATH"; libcni invoke/find.go "failed to find plugin %q in path %s");
+ * - a CNI config file is named (libcni loads it before any plugin runs): the config is rejected;
+ * - a connection to a service IP times out: the plugin reaches the API server through kube-proxy's translation;
+ * - anything else is the plugin's own error.
+ */
+export function readSandboxFailure(text: string, view: ClusterView): Reading {
+  const net = netErrorIn(text, view);
+  if (net?.kind === 'local-socket' || (net?.kind === 'refused' && net.targetKind === 'loopback')) {
+    return { code: 'CNI_DAEMON_NOT_READY', confidence: 0.45, why: 'the CNI plugin could not reach its node agent (a local socket or port), so the agent is not running on that node' };
+  }
+  if (/fork\/exec \S+: no such file or directory|executable file not found in \$PATH|failed to find plugin/.test(text)) {
+    return { code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.45, why: 'the runtime could not execute a CNI plugin binary' };
+  }
+  if (cniConfigFile.test(text)) {
+    return { code: 'CNI_CONFIG_INVALID', confidence: 0.45, why: 'the error names a CNI config file, which the runtime loads before any plugin runs' };
+  }
+  if (net && (net.kind === 'timeout' || net.kind === 'unreachable') && net.targetKind === 'service') {
+    return { code: 'SERVICE_PROXY_BROKEN', confidence: 0.45, why: `the CNI plugin's connection to the service IP ${net.target} gets no answer; it reaches the API server only through kube-proxy's translation` };
+  }
+  return { code: 'CNI_PLUGIN_ERROR', confidence: 0.45, why: 'setting up the pod network failed with an error netcheck has no rule for (case A)' };
+}
