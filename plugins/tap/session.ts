@@ -1,11 +1,15 @@
 import fs from 'node:fs';
-import { PassThrough, type Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { Io } from '../../shared/cli/io.js';
 import type { Progress } from '../../shared/cli/spinner.js';
 import { executePlan, runReverts } from '../../shared/plan/execute-plan.js';
 import { revertsOf, type Plan } from '../../shared/plan/plan.js';
 import type { ExecResult, NodeShell } from '../../shared/ssh/node-shell.js';
-import { deadManArgv, heartbeatIntervalMs } from './dead-man.js';
+import { PluginError, ExitCode } from '../../shared/cli/errors.js';
+import { deadManArgv, deadManArmed, heartbeatIntervalMs } from './dead-man.js';
+
+/** How long a node may take to start its dead-man (its login shell's rc files included). */
+const armWithinMs = 30_000;
 
 /** A node-side dead-man fed by heartbeats; ending the heartbeats makes it tear down. */
 interface Keeper {
@@ -14,16 +18,37 @@ interface Keeper {
   heartbeat: PassThrough;
   timer: NodeJS.Timeout;
   done: Promise<ExecResult | Error>;
+  /** Resolves once the dead-man's traps are set; rejects if it ended or did not start in time. */
+  armed: Promise<void>;
 }
 
 function startKeeper(shell: NodeShell, plan: Plan): Keeper {
   const heartbeat = new PassThrough();
   const timer = setInterval(() => heartbeat.write('.'), heartbeatIntervalMs);
   heartbeat.write('.');
-  const done = shell.exec(deadManArgv(revertsOf(plan.steps)), { stdin: heartbeat, sudo: true })
+  let seen = '';
+  let onArmed: () => void = () => undefined;
+  const armedSeen = new Promise<void>((resolve) => { onArmed = resolve; });
+  const stdout = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (seen.length < 4096) seen += chunk.toString('utf8');
+      if (seen.includes(deadManArmed)) onArmed();
+      callback();
+    },
+  });
+  const done = shell.exec(deadManArgv(revertsOf(plan.steps)), { stdin: heartbeat, stdout, sudo: true })
     .catch((error: Error) => error)
     .finally(() => clearInterval(timer));
-  return { shell, plan, heartbeat, timer, done };
+  let armTimer: NodeJS.Timeout | undefined;
+  const notArmed = (why: string) => new PluginError(`the tap's dead-man on node ${shell.node} ${why}`, ExitCode.couldNotCheck,
+    'nothing was changed on the nodes; check that the node runs sh, timeout and head (coreutils), then try again');
+  const armed = Promise.race([
+    armedSeen,
+    done.then((result) => { throw notArmed(`ended before it was armed (${result instanceof Error ? result.message : `exit ${result.code}`})`); }),
+    new Promise<never>((_, reject) => { armTimer = setTimeout(() => reject(notArmed(`did not start within ${armWithinMs / 1000}s`)), armWithinMs); }),
+  ]).finally(() => clearTimeout(armTimer));
+  armed.catch(() => undefined);
+  return { shell, plan, heartbeat, timer, done, armed };
 }
 
 /** Why the tap ended: the user, the system, or a node we lost. */
@@ -36,12 +61,18 @@ export class TapSession {
   constructor(private readonly progress: Progress, private readonly reconnect: (node: string) => Promise<NodeShell>) {}
 
   /**
-   * Dead-man first, then the steps: if we die half-way, the node still cleans
-   * up. Both nodes at once, each plan in one exec (a mirror whose receiver is
-   * not up yet only loses those first packets); one failure undoes both.
+   * Dead-man first, armed, then the steps: if we die half-way, the node still
+   * cleans up. Both nodes at once, each plan in one exec (a mirror whose receiver
+   * is not up yet only loses those first packets); one failure undoes both.
    */
   async bringUp(nodes: { shell: NodeShell; plan: Plan }[], detach: boolean): Promise<void> {
     if (!detach) for (const { shell, plan } of nodes) this.keepers.push(startKeeper(shell, plan));
+    const arming = await Promise.allSettled(this.keepers.map((k) => k.armed));
+    const unarmed = arming.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (unarmed) {
+      await this.tearDown();
+      throw unarmed.reason;
+    }
     const outcomes = await Promise.allSettled(nodes.map(async ({ shell, plan }) => {
       await executePlan(plan, shell, this.progress);
       this.applied.push({ shell, plan });
