@@ -26,7 +26,12 @@ export async function openNodeShells(args: SshArgs & NodeAccessArgs & { verbose?
     const { HelperPodPool } = await import('./helper-pool.js');
     return new HelperPodPool(kube, access, log);
   }
-  return new NodeShellPool(sshOptionsFromArgs(args, io.env), { env: io.env, log });
+  const pool = new NodeShellPool(sshOptionsFromArgs(args, io.env), { env: io.env, log });
+  // ssh2 (with its crypto self-checks) loads while the plugin waits for the API server, not after:
+  // on the next turn of the event loop, once the first request is on its way. Here, at the edge,
+  // not in the pool: a pool made and dropped at once (tests, --help paths) starts no stray import.
+  setImmediate(() => void import('ssh2').catch(() => undefined));
+  return pool;
 }
 
 /**

@@ -41,9 +41,6 @@ export class NodeShellPool {
     this.env = context.env ?? process.env;
     this.log = context.log ?? silentLog;
     this.local = context.local ?? defaultLocalContext();
-    // ssh2 (with its crypto self-checks) loads while the caller waits for the API server, not after:
-    // on the next turn of the event loop, once the caller's first request is on its way.
-    setImmediate(() => void import('ssh2').catch(() => undefined));
   }
 
   /** The ssh config, read on first use; its notes (skipped Match blocks...) go to the debug log. */
