@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1Node } from '@kubernetes/client-node';
 import { splitPodLogKey, type NodeFacts } from '../snapshot/types.js';
 import { isPodReady, networkNotReadyPattern, type ClusterView } from './cluster-view.js';
+import { loadCniConfigDir } from './cni-config.js';
 import { parseLogTime } from './log-time.js';
 import { cniAddFailed, cniConfigMissing } from './rules/unexplained-failures.js';
 import type { Evidence } from './types.js';
@@ -73,7 +74,7 @@ function nodeLogObservations(view: ClusterView, node: string, facts: NodeFacts):
   const lines = (source: 'kubeletLog' | 'runtimeLog', field: string, text: string | undefined) =>
     logLines(text).map((line): Observation => {
       const observation: Observation = { source, node, evidence: { object: `Node ${node}`, field, text: line } };
-      const past = pastLogLine(view, line, node, readySince, now);
+      const past = pastLogLine(view, line, node, facts, readySince, now);
       return past === undefined ? observation : { ...observation, past };
     });
   return [...lines('kubeletLog', 'kubelet.log', facts.kubeletLog), ...lines('runtimeLog', 'runtime.log', facts.runtimeLog)];
@@ -92,7 +93,7 @@ const runtimeStatusLagMs = 6_000;
  * Why a node log line is history, or undefined when it counts. A line without a
  * time counts: nothing says it is old.
  */
-function pastLogLine(view: ClusterView, line: string, node: string, readySince: number | undefined, now: number | undefined): string | undefined {
+function pastLogLine(view: ClusterView, line: string, node: string, facts: NodeFacts, readySince: number | undefined, now: number | undefined): string | undefined {
   const reference = readySince ?? now;
   const time = reference === undefined ? undefined : parseLogTime(line, reference, now);
   if (time !== undefined && readySince !== undefined && time < readySince) return `older than ${node} becoming Ready at ${new Date(readySince).toISOString()}`;
@@ -102,6 +103,8 @@ function pastLogLine(view: ClusterView, line: string, node: string, readySince: 
   if (time !== undefined && reportedReady !== undefined && time + runtimeStatusLagMs <= reportedReady && (cniConfigMissing.test(line) || networkNotReadyPattern.test(line))) {
     return `${node} reported Ready after it, at ${new Date(reportedReady).toISOString()}`;
   }
+  const reloadedSince = configLoadableSince(line, facts);
+  if (reloadedSince !== undefined) return reloadedSince;
   // A failed CNI ADD followed by a pod on the same node getting its network: overcome since.
   const success = time === undefined ? undefined : view.lastPodNetworkSuccess(node);
   if (time !== undefined && success !== undefined && time < success && cniAddFailed.test(line)) {
@@ -115,6 +118,20 @@ function pastLogLine(view: ClusterView, line: string, node: string, readySince: 
   const pod = view.pod(namespace, name);
   if (!pod) return `about pod ${namespace}/${name}, which is gone`;
   return isPodReady(pod) ? `about pod ${namespace}/${name}, which is Ready now` : undefined;
+}
+
+/**
+ * containerd reloads the CNI config on every file event in its config dir, so a rewrite (a temporary
+ * file, then a rename) logs "no network config found" for the moment between. When the node's
+ * /etc/cni/net.d, read after the line, holds a config that loads, a later event has loaded it:
+ * the line is history. Only for that dir, the one the node facts read.
+ */
+const reloadWithoutConfig = /fs change event[\s\S]*no network config found in "?\/etc\/cni\/net\.d\/?"?(?=[:\s"]|$)/i;
+
+function configLoadableSince(line: string, facts: NodeFacts): string | undefined {
+  if (facts.cniNetD === undefined || !reloadWithoutConfig.test(line)) return undefined;
+  const active = loadCniConfigDir(facts.cniNetD).active;
+  return active === undefined ? undefined : `/etc/cni/net.d holds a config that loads (${active.file}), read after it`;
 }
 
 /** Ready that is not True, or a pressure / NetworkUnavailable condition that is True. */

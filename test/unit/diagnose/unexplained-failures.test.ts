@@ -2,7 +2,7 @@ import { diagnose } from '../../../shared/diagnose/diagnose.js';
 import { renderJson, renderText } from '../../../shared/diagnose/render.js';
 import type { Finding } from '../../../shared/diagnose/types.js';
 import { undecidedBetween } from '../../../shared/diagnose/diagnose.js';
-import { emptySnapshot } from '../../../shared/snapshot/types.js';
+import { emptySnapshot, type ClusterSnapshot } from '../../../shared/snapshot/types.js';
 import { makeEvent, makeNode, makePod } from './snapshot-builders.js';
 
 /** Failures no rule names still make the verdict NG and get a finding that quotes them. */
@@ -106,7 +106,7 @@ describe('CNI failures in node logs', () => {
 describe('"no usable CNI config" in a runtime log of a node that stayed Ready', () => {
   // What containerd 1.6 logs while a CNI config is rewritten (a temporary file, then a rename).
   const line = 'time="2026-11-29T21:40:00.209533001Z" level=error msg="failed to reload cni configuration after receiving fs change event(WRITE         \\"/etc/cni/net.d/.10-bridge.conflist.tmp\\")" error="cni config load failed: no network config found in /etc/cni/net.d: cni plugin not initialized: failed to load cni config"';
-  const cluster = (readyReportedAt: string) => {
+  const cluster = (readyReportedAt: string): ClusterSnapshot => {
     const node = makeNode('node-1');
     Object.assign(node.status!.conditions![0]!, { lastTransitionTime: new Date('2026-11-29T08:00:00Z'), lastHeartbeatTime: new Date(readyReportedAt) });
     return { ...emptySnapshot(), nodes: [node], pods: [makePod('default', 'web-1', { node: 'node-1' })], nodeFacts: { 'node-1': { runtimeLog: `${line}\n` } } };
@@ -124,5 +124,22 @@ describe('"no usable CNI config" in a runtime log of a node that stayed Ready', 
       expect(d.containerNetwork).toEqual({ status: 'NG', step: 'waiting-for-cni' });
       expect(d.history).toEqual([]);
     }
+  });
+
+  it('with Ready reported too soon, but /etc/cni/net.d read later holding a config that loads: history, OK', () => {
+    const snapshot = cluster('2026-11-29T21:40:03Z');
+    const loadable = JSON.stringify({ cniVersion: '0.4.0', name: 'lab', plugins: [{ type: 'bridge', bridge: 'cni0', ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.1.0/24' }]] } }] });
+    snapshot.nodeFacts['node-1'] = { ...snapshot.nodeFacts['node-1'], cniNetD: { '10-bridge.conflist': loadable } };
+    const d = diagnose(snapshot);
+    expect(d.containerNetwork).toEqual({ status: 'OK', step: 'ready' });
+    expect(d.history).toEqual([expect.objectContaining({ note: '/etc/cni/net.d holds a config that loads (10-bridge.conflist), read after it' })]);
+  });
+
+  it('with /etc/cni/net.d holding only a config that does not load: still counts', () => {
+    const snapshot = cluster('2026-11-29T21:40:03Z');
+    snapshot.nodeFacts['node-1'] = { ...snapshot.nodeFacts['node-1'], cniNetD: { '10-bridge.conflist': '{"cniVersion":"0.4.0","name":"lab","plugins":[' } };
+    const d = diagnose(snapshot);
+    expect(d.containerNetwork.status).toBe('NG');
+    expect(d.history).toEqual([]);
   });
 });
