@@ -31,6 +31,18 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} "lsmod | grep br_netfilter; sysctl net.bridge.bridge-nf-call-iptables net.ipv4.ip_forward"', 'ssh {node} "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1 net.ipv4.ip_forward=1"   # and persist in /etc/modules-load.d, /etc/sysctl.d'],
   },
   {
+    // Go's *PathError (io/fs: op + " " + path + ": " + err) from writing a network sysctl, as kubernetes'
+    // pkg/util/sysctl/sysctl.go (ioutil.WriteFile under /proc/sys) returns it to kube-proxy's conntrack setup
+    // ("Set sysctl '%v' to %v" first) and the CNI agents' forwarding setup: the host refuses a setting the
+    // component needs (a read-only /proc/sys in a container node, a key the kernel made per-namespace read-only).
+    id: 'network-sysctl-write-refused',
+    code: 'HOST_NETFILTER_SETTINGS',
+    confidence: 0.72,
+    pattern: /(?:open|write) \/proc\/sys\/(?<key>net\/[\w./-]+): (?<error>permission denied|read-only file system|operation not permitted)/i,
+    explanation: 'A component on {node} cannot set the kernel setting /proc/sys/{key} ({error}) and stops or runs without it: set it on the host (or in the node container\'s parent) or configure the component not to change it (kube-proxy: conntrack.maxPerCore: 0 leaves nf_conntrack_max alone).',
+    nextCommands: ['ssh {node} "cat /proc/sys/{key}; mount | grep /proc/sys"', 'ssh {node} "sysctl -w $(echo {key} | tr / .)=<value>"   # on the host, and persist it in /etc/sysctl.d', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=20'],
+  },
+  {
     // kmod's modprobe (tools/modprobe.c: "Module %s not found in directory %s") for br_netfilter: the kernel cannot load it,
     // so bridged pod traffic can never be made to traverse iptables on that node.
     id: 'br-netfilter-module-not-found',

@@ -271,3 +271,27 @@ describe('when the cluster\'s pod ranges are not known, the providers\' usual on
     expect(diagnose(build('E1126 05:00:00.118201   41233 reflector.go:138] Get "https://10.1.0.5:6443/api/v1/nodes": dial tcp 10.1.0.5:6443: i/o timeout')).findings.map((f) => f.code)).not.toContain('POD_NETWORK_UNREACHABLE');
   });
 });
+
+describe('a component refused a network sysctl it sets (Go\'s PathError from a write under /proc/sys)', () => {
+  const kubeProxy = { namespace: 'kube-system', name: 'kube-proxy-7xkqp', container: 'kube-proxy' };
+  const withKubeProxyLog = (log: string): ClusterSnapshot => ({
+    ...emptySnapshot(),
+    nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })],
+    pods: [makePod(kubeProxy.namespace, kubeProxy.name, { node, container: kubeProxy.container, phase: 'Running', ready: false })],
+    podLogs: { [podLogKey(kubeProxy.namespace, kubeProxy.name, kubeProxy.container)]: log },
+  });
+  it.each([
+    // kube-proxy's conntrack setup (cmd/kube-proxy/app/conntrack.go) in a node container on a kernel >= 5.12.2.
+    ['permission denied', "I0516 05:05:31.782851       7 conntrack.go:103] Set sysctl 'net/netfilter/nf_conntrack_max' to 524288\nF0516 05:05:31.782902       7 server.go:495] open /proc/sys/net/netfilter/nf_conntrack_max: permission denied\n", 'net/netfilter/nf_conntrack_max'],
+    ['a read-only /proc/sys', 'E1130 04:40:00.000000       1 server.go:482] write /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established: read-only file system\n', 'net/netfilter/nf_conntrack_tcp_timeout_established'],
+  ])('%s: HOST_NETFILTER_SETTINGS naming the key', (_what, log, key) => {
+    const finding = diagnose(withKubeProxyLog(log)).findings[0];
+    expect(finding?.code).toBe('HOST_NETFILTER_SETTINGS');
+    expect(finding?.explanation).toContain(`/proc/sys/${key}`);
+  });
+  it('a sysctl read that fails is not a refused write', () => {
+    const rule = textRules.find((r) => r.id === 'network-sysctl-write-refused');
+    expect(rule?.pattern.test('open /proc/sys/net/netfilter/nf_conntrack_max: permission denied')).toBe(true);
+    expect(rule?.pattern.test('read /proc/sys/net/netfilter/nf_conntrack_max: permission denied')).toBe(false);
+  });
+});
