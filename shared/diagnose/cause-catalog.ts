@@ -30,7 +30,7 @@ export const causeCatalog = {
   CNI_CREDENTIALS_REJECTED: { title: 'CNI plugin credentials rejected', stage: 'case-a' },
   CNI_DAEMON_NOT_READY: { title: 'CNI daemon not ready', stage: 'waiting-for-cni' },
   CNI_NOT_INSTALLED: { title: 'no CNI installed', stage: 'waiting-for-cni' },
-  POD_NETWORK_UNREACHABLE: { title: 'pod network unreachable', stage: 'case-b' },
+  POD_NETWORK_UNREACHABLE: { title: 'pod network unreachable', stage: 'case-b', explains: ['SERVICE_PROXY_BROKEN'] },
   CNI_PLUGIN_ERROR: { title: 'CNI plugin error', stage: 'case-a' },
   PROBE_TARGET_NOT_LISTENING: { title: 'probe target not listening', stage: null },
   NOT_A_NETWORK_FAULT: { title: 'not a network fault', stage: null },

@@ -87,9 +87,14 @@ export interface NetError {
  * ENOENT "no such file or directory" (a unix socket that is not there). The kubelet's HTTP and TCP probes
  * (kubernetes/kubernetes pkg/probe/http/http.go, pkg/probe/tcp/tcp.go) return these errors as the probe output,
  * which pkg/kubelet/prober/prober.go puts after "<Readiness|Liveness|Startup> probe failed: ".
+ * Older Go releases named the failed connect "getsockopt" ((*netFD).connect in src/net/fd_unix.go read SO_ERROR
+ * with getsockopt and wrapped it as os.NewSyscallError("getsockopt", err)): "dial tcp 10.96.0.1:443: getsockopt: no route
+ * to host" is the same failure as "...: connect: no route to host"; see connectOp.
  * Other clients word a timeout the same way ("timed out", Python's ConnectTimeout).
  */
-const localSocketError = /dial unix \S+: connect: (?:no such file or directory|connection refused)/;
+/** The op of a failed TCP/unix connect in Go's OpError text: "connect", or "getsockopt" in older Go releases. */
+export const connectOp = '(?:connect|getsockopt)';
+const localSocketError = /dial unix \S+: (?:connect|getsockopt): (?:no such file or directory|connection refused)/;
 const timeoutError = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|connection timed out|\btimed out\b|ConnectTimeout/;
 const unreachableError = /no route to host|network is unreachable|host is unreachable/;
 const refusedError = /connection refused/;

@@ -1,4 +1,5 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
+import { connectOp } from '../failure-vocabulary.js';
 import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
@@ -35,7 +36,7 @@ const serviceDialTimeout = new RegExp(`(?:dial tcp |read udp \\[?[\\da-fA-F.:]+\
  * prohibited", which is what a host firewall's REJECT (firewalld's default) looks like; kube-proxy's own REJECT
  * for a service without endpoints reads "connection refused" instead.
  */
-const serviceDialRejected = new RegExp(`dial tcp ${hostPortPattern}: connect: no route to host`);
+const serviceDialRejected = new RegExp(`dial tcp ${hostPortPattern}: ${connectOp}: no route to host`);
 
 export const serviceProxyRules: readonly TextRule[] = [
   {

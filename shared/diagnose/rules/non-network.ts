@@ -65,7 +65,7 @@ export const nonNetworkRules: readonly TextRule[] = [
     id: 'apiserver-unreachable',
     code: 'NOT_A_NETWORK_FAULT',
     confidence: 0.5,
-    pattern: /The connection to the server \S+ was refused|dial tcp [\d.]+:6443: connect: connection refused/,
+    pattern: /The connection to the server \S+ was refused|dial tcp [\d.]+:6443: (?:connect|getsockopt): connection refused/,
     explanation: 'The API server does not accept connections: the control plane is down, which is a host-level problem rather than the pod network.',
     nextCommands: ['ssh <control-plane> crictl ps -a | grep -E "kube-apiserver|etcd"', 'ssh <control-plane> journalctl -u kubelet -n 50'],
   },

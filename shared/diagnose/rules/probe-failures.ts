@@ -3,6 +3,7 @@ import { isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from
 import type { Observation } from '../observations.js';
 import type { CauseCode } from '../cause-catalog.js';
 import { hostPortPattern, ipInRanges, parseCidrList, type Cidr } from '../../net/cidr.js';
+import { connectOp } from '../failure-vocabulary.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
@@ -37,7 +38,7 @@ const agentHealthProbe = /(?:dial tcp |https?:\/\/)(?:127\.0\.0\.1|\[::1\]|local
 export function classifyProbeOutput(text: string): ProbeOutcome {
   if (nodeLocalTarget.test(text)) return 'other';
   if (networkTimeout.test(text)) return 'timeout';
-  if (/connect: connection refused/.test(text)) return 'refused';
+  if (new RegExp(`${connectOp}: connection refused`).test(text)) return 'refused';
   if (/HTTP probe failed with statuscode: \d+/.test(text)) return 'http-status';
   return 'other';
 }
@@ -135,7 +136,7 @@ export const podIpTimeoutRules: readonly TextRule[] = [
     id: 'pod-ip-timeout',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.6,
-    pattern: new RegExp(`dial tcp ${hostPortPattern}: (?<error>i/o timeout|connect: (?:no route to host|connection timed out|network is unreachable))`),
+    pattern: new RegExp(`dial tcp ${hostPortPattern}: (?<error>i/o timeout|${connectOp}: (?:no route to host|connection timed out|network is unreachable))`),
     // Probe failures are judged above, knowing whether other pods on the node answer.
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
       isPodAddress(view, match.groups?.['ip'] ?? ''),

@@ -48,7 +48,7 @@ export const sandboxErrorRules: readonly TextRule[] = [
     id: 'cni-agent-socket-missing',
     code: 'CNI_DAEMON_NOT_READY',
     confidence: 0.86,
-    pattern: /dial unix \S*(?<agent>cilium|calico|weave|antrea|kube-ovn|flannel|ovn)\S*\.sock: connect: (?:no such file or directory|connection refused)|dial tcp (?:127\.0\.0\.1|localhost):(?<port>\d+): connect: connection refused/i,
+    pattern: /dial unix \S*(?<agent>cilium|calico|weave|antrea|kube-ovn|flannel|ovn)\S*\.sock: (?:connect|getsockopt): (?:no such file or directory|connection refused)|dial tcp (?:127\.0\.0\.1|localhost):(?<port>\d+): (?:connect|getsockopt): connection refused/i,
     when: (_m, observation) => sandboxNetworkFailure.test(observation.evidence.text) || /\bcni\b|unable to allocate IP/i.test(observation.evidence.text),
     explanation: 'The CNI plugin on {node} could not reach its node agent (local socket or port), so the provider\'s daemon pod on that node is not running yet or keeps restarting.',
     nextCommands: ['kubectl get pods -A -o wide --field-selector spec.nodeName={node} | grep -Ei "cilium|calico|weave|antrea|flannel|ovn"', 'kubectl describe pod -n <ns> <cni-daemon-pod-on-{node}>', 'kubectl logs -n <ns> <cni-daemon-pod-on-{node}> --all-containers --tail=50'],

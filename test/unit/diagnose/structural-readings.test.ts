@@ -210,7 +210,7 @@ describe('pod and node states', () => {
     const snapshot = cluster();
     snapshot.pods = [makePod('kube-system', 'coredns-5d78c9869d-x2mzq', { node: 'node-1', phase: 'Running', ready: false, labels: { 'k8s-app': 'kube-dns' } })];
     const d = diagnose(snapshot);
-    expect(d.undecided?.between).toEqual(['SERVICE_PROXY_BROKEN', 'POD_NETWORK_UNREACHABLE']);
+    expect([...(d.undecided?.between ?? [])].sort()).toEqual(['POD_NETWORK_UNREACHABLE', 'SERVICE_PROXY_BROKEN']);
   });
 });
 
