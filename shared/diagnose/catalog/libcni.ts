@@ -24,6 +24,17 @@ export const libcniEntries: readonly CatalogEntry[] = [
     nextCommands: ['ssh {node} ls -l {path}', 'ssh {node} grep -h \'"type"\' /etc/cni/net.d/*', 'copy the "{plugin}" binary into {path} (reference plugins: github.com/containernetworking/plugins/releases; flannel: github.com/flannel-io/cni-plugin/releases)'],
   },
   {
+    // libcni of 2016 (import path github.com/appc/cni): the lookup returned "" for a missing binary and the exec printed
+    // filepath.Base("") = ".", so the plugin's name is lost; kubelet 1.3.5+ also sets up the "lo" network (loopback plugin).
+    id: 'cni-binary-not-found-unnamed',
+    code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.88, emitter: 'cni-plugin', pluginType: 'loopback',
+    source: { repo, file: 'pkg/invoke/exec.go', ref: 'v0.2.0', format: 'could not find %q plugin' },
+    groups: ['plugin'],
+    examples: [['.'], ['loopback']],
+    explanation: 'A plugin binary a CNI config names is not in the CNI bin dir on {node} (old libcni prints "." for its name; "cni lo network" in the same line means the loopback plugin), so pod sandboxes get no network.',
+    nextCommands: ['ssh {node} ls -l /opt/cni/bin', 'ssh {node} grep -h \'"type"\' /etc/cni/net.d/*', 'install the reference plugins (loopback, bridge, host-local, portmap ...) into /opt/cni/bin: github.com/containernetworking/plugins/releases'],
+  },
+  {
     id: 'conflist-unparsable',
     code: 'CNI_CONFIG_INVALID', confidence: 0.9, emitter: 'runtime-cni-config',
     source: { repo, file: 'libcni/conf.go', format: 'error parsing configuration list: %w' },
@@ -112,6 +123,8 @@ export const libcniEntries: readonly CatalogEntry[] = [
     code: 'CNI_CONFIG_INVALID', confidence: 0.88, emitter: 'cni-plugin', pluginType: 'bridge',
     source: { repo, file: 'pkg/types/internal/create.go', format: 'unsupported CNI result version %q' },
     groups: ['version'],
+    // The version also arrives unquoted, where a logger or a JSON error's "msg" lost the quotes.
+    pattern: /unsupported CNI result version \\*"?(?<version>\d+\.\d+\.\d+)/,
     examples: [['1.1.0']],
     explanation: 'A CNI plugin on {node} answered with result version {version}, which the runtime\'s libcni does not know: the plugins are newer than the runtime, or cniVersion in the config is too new for it.',
     nextCommands: ['ssh {node} grep -h cniVersion /etc/cni/net.d/*', 'ssh {node} "containerd --version; crio --version"'],

@@ -11,6 +11,19 @@ const plugin = 'cni-plugin' as const;
 
 export const referencePluginEntries: readonly CatalogEntry[] = [
   {
+    // A chained plugin (portmap, bandwidth, firewall, tuning ...) reading the previous plugin's result: "0.1.0" (or "") is what
+    // libcni assumes when that result carries no cniVersion at all (pkg/types/100/types.go's check inside), so the plugin
+    // before it in the list is at fault or the runtime's libcni no longer fills the version in, not the config file.
+    id: 'chained-plugin-prev-result-without-version',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.84, emitter: plugin, pluginType: 'portmap',
+    source: { repo, file: 'plugins/meta/portmap/main.go', format: 'could not parse prevResult: %v' },
+    groups: ['error'],
+    pattern: /could not parse prevResult: (?<error>(?:could not parse prevResult: )?result type supports \[[^\]]*\] but unmarshalled CNIVersion is \\*"(?:0\.1\.0)?\\*")/,
+    examples: [['result type supports [0.3.0 0.3.1 0.4.0] but unmarshalled CNIVersion is "0.1.0"'], ['could not parse prevResult: result type supports [1.0.0 1.1.0] but unmarshalled CNIVersion is ""']],
+    explanation: 'The plugin before the chained one in the CNI config list on {node} returned a result without a cniVersion ({error}): that plugin (or the runtime\'s libcni) is out of step with the others, not the config file. Upgrade the first plugin of the list, or the runtime (containerd 1.6.0 to 1.6.4 stopped filling the version in).',
+    nextCommands: [describePod, 'ssh {node} "cat /etc/cni/net.d/*.conflist"', 'ssh {node} "containerd --version; ls -l /opt/cni/bin"'],
+  },
+  {
     id: 'host-local-range-set-exhausted',
     code: 'IPAM_EXHAUSTED', confidence: 0.92, emitter: plugin, pluginType: 'bridge',
     source: { repo, file: 'plugins/ipam/host-local/backend/allocator/allocator.go', format: 'no IP addresses available in range set: %s' },

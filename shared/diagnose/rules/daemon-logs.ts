@@ -38,9 +38,10 @@ export const daemonLogRules: readonly TextRule[] = [
     id: 'network-sysctl-write-refused',
     code: 'HOST_NETFILTER_SETTINGS',
     confidence: 0.72,
-    pattern: /(?:open|write) \/proc\/sys\/(?<key>net\/[\w./-]+): (?<error>permission denied|read-only file system|operation not permitted)/i,
-    explanation: 'A component on {node} cannot set the kernel setting /proc/sys/{key} ({error}) and stops or runs without it: set it on the host (or in the node container\'s parent) or configure the component not to change it (kube-proxy: conntrack.maxPerCore: 0 leaves nf_conntrack_max alone).',
-    nextCommands: ['ssh {node} "cat /proc/sys/{key}; mount | grep /proc/sys"', 'ssh {node} "sysctl -w $(echo {key} | tr / .)=<value>"   # on the host, and persist it in /etc/sysctl.d', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=20'],
+    // Also its conntrack hashsize, a module parameter it writes the same way (writeIntStringFile, conntrack.go).
+    pattern: /(?:open|write) (?<path>\/proc\/sys\/net\/[\w./-]+|\/sys\/module\/nf_conntrack\/parameters\/\w+): (?<error>permission denied|read-only file system|operation not permitted|operation not supported)/i,
+    explanation: 'A component on {node} cannot set the kernel setting {path} ({error}) and stops or runs without it: set it on the host (or in the node container\'s parent) or configure the component not to change it (kube-proxy: conntrack.maxPerCore: 0 leaves nf_conntrack_max and the hashsize alone).',
+    nextCommands: ['ssh {node} "cat {path}; mount | grep -E \' /(proc/sys|sys) \'"', 'set it on the host (sysctl -w, or echo VALUE > {path}) and persist it in /etc/sysctl.d or /etc/modprobe.d', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=20'],
   },
   {
     // kmod's modprobe (tools/modprobe.c: "Module %s not found in directory %s") for br_netfilter: the kernel cannot load it,

@@ -77,9 +77,11 @@ export const serviceProxyRules: readonly TextRule[] = [
     id: 'iptables-chain-vanished',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,
-    // libxtables' "Couldn't load target `%s':%s" is the same situation seen from iptables-restore.
-    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load (?:target|match) `[\w-]+':\s*No such file or directory/,
-    explanation: 'An iptables rule refers to a chain that is not there: two iptables backends (legacy and nft) are in use on {node}, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
+    // libxtables' "Couldn't load target `%s':%s" is the same situation seen from iptables-restore; iptables' own listing
+    // (iptables/iptables.c print_match_save / print_target: "Can't find library for match `%s'") meets a host rule whose
+    // extension the listing binary (a CNI agent's image, kube-proxy's) does not have.
+    pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load (?:target|match) `[\w-]+':\s*No such file or directory|Can't find library for (?:match|target) `[\w-]+'/,
+    explanation: 'An iptables rule refers to a chain or extension that is not there for the iptables reading it: two iptables backends (legacy and nft) are in use on {node}, a host rule uses a match the agent\'s iptables lacks, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
     nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'ssh {node} systemctl is-active firewalld'],
   },
   {

@@ -173,6 +173,18 @@ export const commandLineClientRules: readonly TextRule[] = [
     nextCommands: ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50', 'ssh {node} "iptables-save -t nat | grep -E \'KUBE-SERVICES|default/kubernetes\'"'],
   },
   {
+    // EHOSTUNREACH is an answer: a REJECT rule (firewalld's default answers icmp-host-prohibited) or a missing route on the
+    // way. For an address netcheck cannot place (the cluster's ranges unknown), the pod network's path is the lead.
+    id: 'client-unplaced-ip-rejected',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.5,
+    pattern: clientNoAnswer,
+    when: (match, _observation, view) => match.groups?.['error'] === 'No route to host' && !ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) &&
+      !isPodAddress(view, match.groups?.['ip'] ?? '') && !isNodeAddress(view, match.groups?.['ip'] ?? ''),
+    explanation: 'A client on {node} is answered "no route to host" by {ip}: a host firewall (firewalld, an iptables REJECT rule) or a missing route rejects the traffic on its way; when {ip} is a pod, traffic between pods is blocked there.',
+    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20; nft list ruleset | grep -E \'reject|drop\' | head -20"'],
+  },
+  {
     id: 'client-service-ip-rejected',
     code: 'POD_NETWORK_UNREACHABLE',
     confidence: 0.62,
@@ -198,5 +210,9 @@ function podRangesOrUsual(view: ClusterView): Cidr[] {
 /** In the pod ranges (the cluster's, else the usual ones) and not a node's own address (a LAN in 10.1.0.0/16 ...). */
 export function isPodAddress(view: ClusterView, ip: string): boolean {
   if (!ipInRanges(ip, podRangesOrUsual(view))) return false;
-  return !view.snapshot.nodes.some((n) => (n.status?.addresses ?? []).some((a) => a.address === ip));
+  return !isNodeAddress(view, ip);
+}
+
+function isNodeAddress(view: ClusterView, ip: string): boolean {
+  return view.snapshot.nodes.some((n) => (n.status?.addresses ?? []).some((a) => a.address === ip));
 }

@@ -282,12 +282,14 @@ describe('a component refused a network sysctl it sets (Go\'s PathError from a w
   });
   it.each([
     // kube-proxy's conntrack setup (cmd/kube-proxy/app/conntrack.go) in a node container on a kernel >= 5.12.2.
-    ['permission denied', "I0516 05:05:31.782851       7 conntrack.go:103] Set sysctl 'net/netfilter/nf_conntrack_max' to 524288\nF0516 05:05:31.782902       7 server.go:495] open /proc/sys/net/netfilter/nf_conntrack_max: permission denied\n", 'net/netfilter/nf_conntrack_max'],
-    ['a read-only /proc/sys', 'E1130 04:40:00.000000       1 server.go:482] write /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established: read-only file system\n', 'net/netfilter/nf_conntrack_tcp_timeout_established'],
-  ])('%s: HOST_NETFILTER_SETTINGS naming the key', (_what, log, key) => {
+    ['permission denied', "I0516 05:05:31.782851       7 conntrack.go:103] Set sysctl 'net/netfilter/nf_conntrack_max' to 524288\nF0516 05:05:31.782902       7 server.go:495] open /proc/sys/net/netfilter/nf_conntrack_max: permission denied\n", '/proc/sys/net/netfilter/nf_conntrack_max'],
+    ['a read-only /proc/sys', 'E1130 04:40:00.000000       1 server.go:482] write /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established: read-only file system\n', '/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established'],
+    // Its conntrack hashsize (a module parameter) inside an LXD container.
+    ['operation not supported', "I0926 17:32:16.176814    8435 conntrack.go:83] Setting conntrack hashsize to 32768\nF0926 17:32:16.176899    8435 server.go:361] write /sys/module/nf_conntrack/parameters/hashsize: operation not supported\n", '/sys/module/nf_conntrack/parameters/hashsize'],
+  ])('%s: HOST_NETFILTER_SETTINGS naming the setting', (_what, log, path) => {
     const finding = diagnose(withKubeProxyLog(log)).findings[0];
     expect(finding?.code).toBe('HOST_NETFILTER_SETTINGS');
-    expect(finding?.explanation).toContain(`/proc/sys/${key}`);
+    expect(finding?.explanation).toContain(path);
   });
   it('a sysctl read that fails is not a refused write', () => {
     const rule = textRules.find((r) => r.id === 'network-sysctl-write-refused');
