@@ -124,9 +124,10 @@ function pastLogLine(view: ClusterView, line: string, node: string, facts: NodeF
  * containerd reloads the CNI config on every file event in its config dir, so a rewrite (a temporary
  * file, then a rename) logs "no network config found" for the moment between. When the node's
  * /etc/cni/net.d, read after the line, holds a config that loads, a later event has loaded it:
- * the line is history. Only for that dir, the one the node facts read.
+ * the line is history. Only for that dir, the one the node facts read, and only for an event on a file in it: an event
+ * on the dir itself (removed or renamed) ends containerd's watch, and nothing written since is loaded.
  */
-const reloadWithoutConfig = /fs change event[\s\S]*no network config found in "?\/etc\/cni\/net\.d\/?"?(?=[:\s"]|$)/i;
+const reloadWithoutConfig = /fs change event\([^)]*\/etc\/cni\/net\.d\/[^"\\/)\s]+[\s\S]*no network config found in "?\/etc\/cni\/net\.d\/?"?(?=[:\s"]|$)/i;
 
 function configLoadableSince(line: string, facts: NodeFacts): string | undefined {
   if (facts.cniNetD === undefined || !reloadWithoutConfig.test(line)) return undefined;

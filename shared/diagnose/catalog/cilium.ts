@@ -6,6 +6,18 @@ const agentCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=ciliu
 
 export const ciliumEntries: readonly CatalogEntry[] = [
   {
+    // The agent's start-up (daemon/cmd/daemon_main.go: log.WithError(err).Fatal("Error while creating daemon"), subsys=daemon;
+    // "Error while initializing daemon" is the Error logged just before it): the agent exits and the kubelet restarts it.
+    id: 'cilium-agent-start-failed',
+    // A wrapper: below every rule that names what failed inside it (the error after it), above a bare structural lead.
+    code: 'CNI_DAEMON_NOT_READY', confidence: 0.55, emitter: 'daemon', daemonLog: 'kube-system/cilium-7xkqp/cilium-agent',
+    source: { repo, file: 'daemon/cmd/daemon_main.go', format: 'Error while creating daemon' },
+    pattern: /\bError while (?:creating|initializing) daemon\b/,
+    examples: [[]],
+    explanation: 'The cilium agent on {node} fails during start-up and exits, so pods there get no network until it starts; the error after it in the same line says what failed.',
+    nextCommands: [...agentCommands, 'kubectl -n kube-system logs -l k8s-app=cilium --previous --tail=30 | grep -E "level=(error|fatal)"'],
+  },
+  {
     id: 'cilium-cni-agent-unreachable',
     code: 'CNI_DAEMON_NOT_READY', confidence: 0.86, emitter: 'cni-plugin', pluginType: 'cilium-cni',
     source: { repo, file: 'plugins/cilium-cni/cmd/cmd.go', format: 'unable to connect to Cilium agent: %w' },

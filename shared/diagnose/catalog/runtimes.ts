@@ -65,6 +65,28 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     explanation: 'The runtime on {node} reports its pod network as not ready ({error}): it has not loaded any CNI config.',
     nextCommands: ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A'],
   },
+  // containerd's CNI config watcher (internal/cri/server/cni_conf_syncer.go): it reloads on WRITE/RENAME/REMOVE events in the
+  // conf dir; an event naming the dir ITSELF means the dir was removed or renamed, and with it the inotify watch.
+  {
+    id: 'containerd-cni-conf-dir-watch-lost',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.8, emitter: 'runtime-cni-config',
+    source: { repo: containerd, file: 'pkg/cri/server/cni_conf_syncer.go', ref: 'v1.6.0', format: 'failed to reload cni configuration after receiving fs change event(%s)' },
+    groups: ['dir'],
+    // fsnotify prints an event as `"NAME": OP` (before 1.6) or `OP  "NAME"` (1.6+); quotes arrive escaped inside logfmt.
+    pattern: /fs change event\((?=[^)]*?\\*"(?<dir>\/[^"\\]*?net\.d)\/?\\*")(?:\\*"[^"\\]+\\*": (?:REMOVE|RENAME)|(?:REMOVE|RENAME)\s+\\*"[^"\\]+\\*")\)/,
+    examples: [['"/etc/cni/net.d": REMOVE'], ['REMOVE        "/etc/cni/net.d"']],
+    explanation: 'containerd on {node} saw its CNI config dir {dir} itself removed or renamed: its watch on the dir is gone, so configs written there since are never loaded and the node stays "cni plugin not initialized" however good they are. Restart containerd.',
+    nextCommands: ['ssh {node} ls -ld {dir}; ssh {node} ls -l {dir}', 'ssh {node} systemctl restart containerd', 'kubectl get node {node} -o jsonpath=\'{.status.conditions[?(@.type=="Ready")].message}\''],
+  },
+  {
+    id: 'containerd-cni-conf-dir-removed',
+    code: 'CNI_PLUGIN_ERROR', confidence: 0.8, emitter: 'runtime-cni-config',
+    // containerd 2.x stops its CRI service on it ("cni network conf monitor error: %w", internal/cri/server/service.go).
+    source: { repo: containerd, file: 'internal/cri/server/cni_conf_syncer.go', format: 'cni conf dir is removed, stop watching' },
+    examples: [[]],
+    explanation: 'containerd on {node} stopped watching its CNI config dir because the dir was removed (containerd 2.x stops its CRI service with it): restart containerd once the dir is back.',
+    nextCommands: ['ssh {node} ls -ld /etc/cni/net.d', 'ssh {node} systemctl restart containerd', 'ssh {node} journalctl -u containerd --since -15min | grep -i "cni"'],
+  },
   // containerd/go-cni: loading /etc/cni/net.d
   {
     id: 'go-cni-no-network-config',

@@ -135,6 +135,17 @@ describe('"no usable CNI config" in a runtime log of a node that stayed Ready', 
     expect(d.history).toEqual([expect.objectContaining({ note: '/etc/cni/net.d holds a config that loads (10-bridge.conflist), read after it' })]);
   });
 
+  it('an event on the config dir itself (removed: containerd\'s watch is gone): counts, whatever the dir holds now', () => {
+    const dirRemoved = 'time="2026-11-29T21:40:00.209533001Z" level=error msg="failed to reload cni configuration after receiving fs change event(\\"/etc/cni/net.d\\": REMOVE)" error="cni config load failed: no network config found in /etc/cni/net.d: cni plugin not initialized: failed to load cni config"';
+    const snapshot = cluster('2026-11-29T21:40:03Z');
+    const loadable = JSON.stringify({ cniVersion: '0.4.0', name: 'lab', plugins: [{ type: 'bridge', bridge: 'cni0', ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.1.0/24' }]] } }] });
+    snapshot.nodeFacts['node-1'] = { runtimeLog: `${dirRemoved}\n`, cniNetD: { '10-bridge.conflist': loadable } };
+    const d = diagnose(snapshot);
+    expect(d.containerNetwork.status).toBe('NG');
+    expect(d.history).toEqual([]);
+    expect(d.findings[0]?.explanation).toContain('watch on the dir is gone');
+  });
+
   it('with /etc/cni/net.d holding only a config that does not load: still counts', () => {
     const snapshot = cluster('2026-11-29T21:40:03Z');
     snapshot.nodeFacts['node-1'] = { ...snapshot.nodeFacts['node-1'], cniNetD: { '10-bridge.conflist': '{"cniVersion":"0.4.0","name":"lab","plugins":[' } };
