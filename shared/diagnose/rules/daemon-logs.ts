@@ -142,6 +142,18 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
   },
   {
+    // iputils ping (ping/ping_common.c pr_icmph): what an ICMP "destination unreachable" it received says. "Host/Net
+    // Unreachable" comes from a router or the sender's own stack (no ARP answer, no route); "Packet filtered" (code 13,
+    // administratively prohibited) and "Host/Net Prohibited" are a firewall's REJECT. "Port Unreachable" is left out:
+    // the host answered. The same from the kernel on connect (ping: sendto / connect: No route to host, Network is unreachable).
+    id: 'ping-destination-unreachable',
+    code: 'POD_NETWORK_UNREACHABLE',
+    confidence: 0.55,
+    pattern: /(?:From \S+ icmp_seq=\d+ )?(?<error>Destination (?:Host|Net) (?:Unreachable|Prohibited)|Packet filtered)\b|ping: (?:sendto|connect)(?:\(\))?: (?<error2>No route to host|Network is unreachable)/,
+    explanation: 'A ping on {node} is answered "destination unreachable" or rejected: no route, no ARP answer or a firewall REJECT on the way; if the target is a pod on another node, traffic between the nodes\' pod networks is not getting through.',
+    nextCommands: ['ssh {node} ip route', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"', 'kubectl get pods -A -o wide   # which node holds the address pinged?'],
+  },
+  {
     // iputils ping's local error when a probe (-M do -s N) exceeds the sending interface's MTU: the MTU of that interface is {mtu}.
     id: 'ping-message-too-long',
     code: 'MTU_MISMATCH',

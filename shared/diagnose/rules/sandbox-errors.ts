@@ -16,6 +16,22 @@ export const sandboxNetworkFailure =
 
 export const sandboxErrorRules: readonly TextRule[] = [
   {
+    // Go's encoding/json errors (src/encoding/json/scanner.go "invalid character %s %s", "unexpected end of JSON input";
+    // decode.go "json: cannot unmarshal %s into Go value of type %s" / "... Go struct field %s.%s of type %s") on a line about
+    // CNI: a plugin or the runtime could not read the network config it was handed, i.e. the file in /etc/cni/net.d.
+    // libcni's "netplugin failed but error parsing its diagnostic message" is the plugin's OUTPUT that is not JSON: not this.
+    id: 'cni-config-json-error',
+    code: 'CNI_CONFIG_INVALID',
+    confidence: 0.7,
+    pattern: /(?:\bcni\b|netconf|net\.d|conflist|plugin type=|NetworkPlugin)[^\n]*?(?<error>invalid character '[^']{1,4}' [a-z -]{3,60}|unexpected end of JSON input|json: cannot unmarshal \w+ into Go (?:value of type|struct field) [\w.\[\]]+)/i,
+    // "... after top-level value" is a second JSON value after the first: a plugin printing log lines before its result on
+    // stdout (its output, not the config), as chained plugins have done.
+    when: (_match, observation) => !/invalid character '[^']{1,4}' after top-level value/.test(observation.evidence.text) &&
+      !/error parsing its diagnostic message|failed to parse (?:the )?(?:plugin )?(?:result|output)/i.test(observation.evidence.text),
+    explanation: 'A CNI network config on {node} is not the JSON its plugin expects ({error}): a syntax error, a missing part, or a field of the wrong type in a file in /etc/cni/net.d.',
+    nextCommands: ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"'],
+  },
+  {
     // Wording from issue threads (older calico IPAM, "pools are exhausted" of several IPAMs); current calico is in catalog/calico.ts.
     id: 'ipam-range-exhausted-legacy',
     code: 'IPAM_EXHAUSTED',

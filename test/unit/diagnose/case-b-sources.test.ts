@@ -369,3 +369,45 @@ describe('iptables listing a host rule whose extension it lacks', () => {
     expect(diagnose(snapshot).findings[0]?.code).toBe('SERVICE_PROXY_BROKEN');
   });
 });
+
+describe('ping\'s "destination unreachable" readings (iputils ping_common.c pr_icmph; the kernel on connect)', () => {
+  const build = (line: string): ClusterSnapshot => ({
+    ...emptySnapshot(),
+    nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })],
+    pods: [makePod(app.namespace, app.name, { node, container: app.container, phase: 'Running', ready: true })],
+    podLogs: { [podLogKey(app.namespace, app.name, app.container)]: `${line}\n` },
+  });
+  it.each([
+    'From 10.244.1.1 icmp_seq=1 Destination Host Unreachable',
+    'From 10.244.1.1 icmp_seq=3 Packet filtered',
+    'ping: sendto: No route to host',
+    'ping: connect: Network is unreachable',
+  ])('%s: POD_NETWORK_UNREACHABLE', (line) => {
+    expect(diagnose(build(line)).findings[0]?.code).toBe('POD_NETWORK_UNREACHABLE');
+  });
+  it('"Destination Port Unreachable" is an answer from the host: not this reading', () => {
+    const rule = textRules.find((r) => r.id === 'ping-destination-unreachable');
+    expect(rule?.pattern.test('From 10.244.2.5 icmp_seq=1 Destination Host Unreachable')).toBe(true);
+    expect(rule?.pattern.test('From 10.244.2.5 icmp_seq=1 Destination Port Unreachable')).toBe(false);
+  });
+});
+
+describe('Go\'s JSON errors on a line about CNI: the config handed to the plugin is not valid JSON', () => {
+  const sandboxEvent = (inner: string): ClusterSnapshot => {
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(), nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })] };
+    snapshot.pods = [makePod(app.namespace, app.name, { node, container: app.container, phase: 'Pending' })];
+    snapshot.events = [makeEvent({ kind: 'Pod', namespace: app.namespace, name: app.name }, 'FailedCreatePodSandBox',
+      `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "5f1c9e0d2b7a": plugin type="bridge" failed (add): ${inner}`)];
+    return snapshot;
+  };
+  it.each([
+    'invalid character \'}\' looking for beginning of object key string',
+    'unexpected end of JSON input',
+    'json: cannot unmarshal string into Go struct field NetConf.mtu of type int',
+  ])('%s: CNI_CONFIG_INVALID', (inner) => {
+    expect(diagnose(sandboxEvent(inner)).findings[0]?.code).toBe('CNI_CONFIG_INVALID');
+  });
+  it('a second JSON value after the first (a plugin logging to stdout before its result) is the output, not the config', () => {
+    expect(diagnose(sandboxEvent('invalid character \'{\' after top-level value')).findings.map((f) => f.code)).not.toContain('CNI_CONFIG_INVALID');
+  });
+});
