@@ -25,9 +25,9 @@ export const sandboxErrorRules: readonly TextRule[] = [
     confidence: 0.7,
     pattern: /(?:\bcni\b|netconf|net\.d|conflist|plugin type=|NetworkPlugin)[^\n]*?(?<error>invalid character '[^']{1,4}' [a-z -]{3,60}|unexpected end of JSON input|json: cannot unmarshal \w+ into Go (?:value of type|struct field) [\w.\[\]]+)/i,
     // "... after top-level value" is a second JSON value after the first: a plugin printing log lines before its result on
-    // stdout (its output, not the config), as chained plugins have done.
+    // stdout (its output, not the config), as chained plugins have done; a prevResult is the previous plugin's output too.
     when: (_match, observation) => !/invalid character '[^']{1,4}' after top-level value/.test(observation.evidence.text) &&
-      !/error parsing its diagnostic message|failed to parse (?:the )?(?:plugin )?(?:result|output)/i.test(observation.evidence.text),
+      !/error parsing its diagnostic message|failed to parse (?:the )?(?:plugin )?(?:result|output)|prevResult/i.test(observation.evidence.text),
     explanation: 'A CNI network config on {node} is not the JSON its plugin expects ({error}): a syntax error, a missing part, or a field of the wrong type in a file in /etc/cni/net.d.',
     nextCommands: ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"'],
   },
