@@ -77,6 +77,9 @@ export interface NetError {
   targetKind: TargetKind;
 }
 
+/** The op of a failed TCP/unix connect in Go's OpError text: "connect", or "getsockopt" in older Go releases. */
+export const connectOp = '(?:connect|getsockopt)';
+
 /**
  * Go's net package: OpError prints "<op> <net> <addr>: <err>" (golang/go src/net/net.go), e.g.
  * "dial tcp 10.96.0.1:443: i/o timeout", "read udp 10.244.0.27:54684->10.96.0.10:53: i/o timeout";
@@ -92,9 +95,7 @@ export interface NetError {
  * to host" is the same failure as "...: connect: no route to host"; see connectOp.
  * Other clients word a timeout the same way ("timed out", Python's ConnectTimeout).
  */
-/** The op of a failed TCP/unix connect in Go's OpError text: "connect", or "getsockopt" in older Go releases. */
-export const connectOp = '(?:connect|getsockopt)';
-const localSocketError = /dial unix \S+: (?:connect|getsockopt): (?:no such file or directory|connection refused)/;
+const localSocketError = new RegExp(String.raw`dial unix \S+: ${connectOp}: (?:no such file or directory|connection refused)`);
 const timeoutError = /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|connection timed out|\btimed out\b|ConnectTimeout/;
 const unreachableError = /no route to host|network is unreachable|host is unreachable/;
 const refusedError = /connection refused/;

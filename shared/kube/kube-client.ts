@@ -107,8 +107,8 @@ export async function connectKube(flags: KubeFlags, env: NodeJS.ProcessEnv = pro
   }
 }
 
-/** The kubeconfig files, parsed; one that is not YAML is left to the client library, which reports it. */
-function readKubeconfigDocs(files: readonly string[]): KubeconfigDoc[] {
+/** The kubeconfig files, parsed; none when one is not YAML (the client library then reports it). */
+export function readKubeconfigDocs(files: readonly string[]): KubeconfigDoc[] {
   try {
     return files.map((file) => ({ dir: path.dirname(file), doc: yaml.load(readBoundedFileSync(file, maxConfigFileBytes).toString('utf8')) as KubeconfigDoc['doc'] }));
   } catch {

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog-entry.js';
+import { iptablesBackendsCommand } from '../next-commands.js';
 
 /** projectcalico/calico: the calico CNI plugin and IPAM (cni-plugin, libcalico-go) and calico/node (node). */
 const repo = 'projectcalico/calico';
@@ -299,7 +300,7 @@ export const calicoEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'felix/environment/feature_detect_linux.go', format: 'Iptables backend specified does not match the detected backend, using specified backend' },
     examples: [[]],
     explanation: 'On {node} Felix writes its rules with an iptables backend (legacy or nft) other than the one in use on the host: kube-proxy\'s and calico\'s rules end up in two rule sets, and service IPs or pod traffic are dropped.',
-    nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'kubectl -n kube-system set env ds/calico-node FELIX_IPTABLESBACKEND=Auto'],
+    nextCommands: [iptablesBackendsCommand, 'kubectl -n kube-system set env ds/calico-node FELIX_IPTABLESBACKEND=Auto'],
   },
   {
     id: 'calico-node-status-peer-not-established',

@@ -1,10 +1,9 @@
 import type { CatalogEntry } from './catalog-entry.js';
+import { dnsLoopCommands } from '../next-commands.js';
 
 /** coredns/coredns: what CoreDNS itself logs when the network it forwards over is wrong. */
 const repo = 'coredns/coredns';
 const daemonLog = 'kube-system/coredns-5d78c9869d-x2mzq/coredns';
-
-const loopCommands = ['ssh {node} cat /etc/resolv.conf', 'kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o \'"resolvConf":"[^"]*"\'', 'point the kubelet\'s resolvConf at /run/systemd/resolve/resolv.conf (or real upstream servers), then: kubectl -n kube-system rollout restart deploy/coredns'];
 
 export const corednsEntries: readonly CatalogEntry[] = [
   {
@@ -14,7 +13,7 @@ export const corednsEntries: readonly CatalogEntry[] = [
     groups: ['from', 'to', 'zone'],
     examples: [['127.0.0.1:55953', ':53', '.', '4547991504243258144.3688648895315093531.'], ['[::1]:40517', ':53', '.', '2001810937426123460.8402348727618521931.']],
     explanation: 'CoreDNS on {node} forwards zone {zone} to an upstream that resolves back to CoreDNS itself (typically nameserver 127.0.0.53 or 127.0.1.1 in the node\'s /etc/resolv.conf), so its loop plugin stops it.',
-    nextCommands: ['ssh {node} cat /etc/resolv.conf', 'kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o \'"resolvConf":"[^"]*"\'', 'point the kubelet\'s resolvConf at /run/systemd/resolve/resolv.conf (or real upstream servers), then: kubectl -n kube-system rollout restart deploy/coredns'],
+    nextCommands: dnsLoopCommands,
   },
   {
     id: 'coredns-loop-plugin-v1.2',
@@ -22,6 +21,6 @@ export const corednsEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'plugin/loop/loop.go', ref: 'v1.2.2', format: 'Seen "HINFO IN %s" more than twice, loop detected' },
     examples: [['6900627972087569316.7905576541070882081.']],
     explanation: 'CoreDNS on {node} sees its own probe query come back: it forwards to an upstream that resolves back to CoreDNS itself (typically nameserver 127.0.0.53 or 127.0.1.1 in the node\'s /etc/resolv.conf), so its loop plugin stops it.',
-    nextCommands: loopCommands,
+    nextCommands: dnsLoopCommands,
   },
 ];

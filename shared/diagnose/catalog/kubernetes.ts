@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog-entry.js';
+import { cniConfigCommands, iptablesBackendsCommand } from '../next-commands.js';
 import { exceptNodeConditions, nodeNotReadyNow } from './runtimes.js';
 
 /**
@@ -12,7 +13,6 @@ const ref = 'v1.20.2';
 const legacyCniRef = '01dd813ce39163dffa3f7f8694c4086a77b5ed70';
 const dockershimCni = 'pkg/kubelet/dockershim/network/cni/cni.go';
 const sandboxId = '5f1c9e0d2b7a4c3e8f6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6';
-const configCommands = ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"', 'kubectl netcheck --dump DIR   # with node facts it names the file and the problem'];
 const pluginErrorCommands = ['kubectl describe pod -n {namespace} {podName}', 'ssh {node} journalctl -u kubelet -u docker --since -10min | grep -i cni'];
 const notReadyCommands = ['ssh {node} ls -l /etc/cni/net.d /opt/cni/bin', 'kubectl get ds -A'];
 const controllerManagerLog = 'kube-system/kube-controller-manager-master-1/kube-controller-manager';
@@ -85,7 +85,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-flannel.conflist', 'error parsing configuration list: no \'plugins\' key']],
     explanation: 'The kubelet (dockershim) on {node} cannot load {file}, so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'dockershim-conf-is-conflist',
@@ -94,7 +94,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-flannel.conf']],
     explanation: 'The kubelet (dockershim) on {node} reads {file} as a single-plugin .conf, but it has no "type": it is a .conflist saved under a .conf name.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'dockershim-conflist-no-networks',
@@ -103,7 +103,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     pattern: /CNI config list .{0,200}has no networks, skipping/,
     examples: [['{"name":"cbr0","cniVersion":"0.3.1","plugins":[]}']],
     explanation: 'The kubelet (dockershim) on {node} skips a CNI config list with an empty "plugins" list.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'dockershim-validating-conflist',
@@ -112,7 +112,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     pattern: /Error validating CNI config list .{0,200}: (?<error>.{1,200})/,
     examples: [['{"name":"cbr0","cniVersion":"0.4.0","plugins":[{"type":"flannel"}]}', '[plugin flannel does not support config version "0.4.0"]']],
     explanation: 'The kubelet (dockershim) on {node} rejects a CNI config list when checking it against the installed plugins: {error}',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'dockershim-needs-pod-cidr',
@@ -157,7 +157,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-flannel.conf', 'error parsing configuration: unexpected end of JSON input']],
     explanation: 'The kubelet (dockershim) on {node} cannot load {file} and skips it; with no other loadable file the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'dockershim-conf-to-list-failed',
@@ -166,7 +166,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-flannel.conf', 'error parsing configuration list: no name']],
     explanation: 'The kubelet (dockershim) on {node} cannot turn the single-plugin config {file} into a list and skips it.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'dockershim-no-valid-networks',
@@ -179,7 +179,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     examples: [['/etc/cni/net.d']],
     when: nodeNotReadyNow,
     explanation: 'The kubelet (dockershim) on {node} found CNI config files in {dir} but skipped every one: a file it cannot load, or one naming a plugin binary that /opt/cni/bin lacks (the lines before this one in the kubelet log name the file and the reason).',
-    nextCommands: [...configCommands, 'ssh {node} ls -l /opt/cni/bin', 'ssh {node} journalctl -u kubelet --since -10min | grep -E "Error (loading|validating|converting) CNI config"'],
+    nextCommands: [...cniConfigCommands, 'ssh {node} ls -l /opt/cni/bin', 'ssh {node} journalctl -u kubelet --since -10min | grep -E "Error (loading|validating|converting) CNI config"'],
   },
   {
     id: 'kubenet-no-pod-cidr',
@@ -286,7 +286,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     pattern: /Failed to execute iptables-restore\b/,
     examples: [['exit status 1 (iptables-restore: line 7 failed)']],
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
-    nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
+    nextCommands: [...kubeProxyCommands, iptablesBackendsCommand],
   },
   {
     id: 'kube-proxy-chain-jump-failed',
@@ -297,7 +297,7 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     pattern: /Failed to ensure that (?<table>\w+) chain (?<chain>\S+) jumps to (?<target>\S+):|Failed to ensure chain jumps\b/,
     examples: [['nat', 'PREROUTING', 'KUBE-SERVICES', 'error checking rule: exit status 2: iptables v1.8.7 (nf_tables): Could not fetch rule set generation id: Invalid argument']],
     explanation: 'kube-proxy on {node} cannot hook its chains into iptables, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or an nft backend the kernel does not support).',
-    nextCommands: [...kubeProxyCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
+    nextCommands: [...kubeProxyCommands, iptablesBackendsCommand],
   },
   {
     id: 'kube-proxy-conntrack-missing',

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog-entry.js';
+import { cniConfigCommands } from '../next-commands.js';
 import { exceptNodeConditions } from './runtimes.js';
 
 /**
@@ -7,8 +8,9 @@ import { exceptNodeConditions } from './runtimes.js';
  * or inside the sandbox error when a pod's network is set up.
  */
 const repo = 'containernetworking/cni';
-const configCommands = ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"', 'kubectl netcheck --dump DIR   # with node facts it names the file and the problem'];
 const versionCommands = ['ssh {node} grep -h cniVersion /etc/cni/net.d/*', 'ssh {node} "/opt/cni/bin/{plugin} --version 2>&1 || CNI_COMMAND=VERSION /opt/cni/bin/{plugin} </dev/null"', 'upgrade the plugins in /opt/cni/bin (github.com/containernetworking/plugins/releases) or lower cniVersion in the config'];
+/** The same when the message does not name the plugin. */
+const versionCommandsAnyPlugin = versionCommands.map((c) => c.replace('{plugin}', '<plugin>'));
 const unreadable = 'A file in /etc/cni/net.d on {node} exists but libcni cannot load it';
 
 export const libcniEntries: readonly CatalogEntry[] = [
@@ -40,7 +42,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'libcni/conf.go', format: 'error parsing configuration list: %w' },
     examples: [['unexpected end of JSON input'], ['invalid character \'}\' looking for beginning of object key string']],
     explanation: `${unreadable} (the .conflist is not valid JSON), so the node behaves as if no CNI were installed.`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'conflist-no-plugins-key',
@@ -48,7 +50,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'libcni/conf.go', ref: 'v0.8.1', format: 'error parsing configuration list: no \'plugins\' key' },
     examples: [[]],
     explanation: `${unreadable}: a .conflist without a "plugins" list (a single-plugin .conf saved under the .conflist name?).`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'conflist-empty-plugins',
@@ -56,7 +58,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'libcni/conf.go', format: 'error parsing configuration list: no plugins in list' },
     examples: [[]],
     explanation: `${unreadable}: its "plugins" list is empty.`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'conflist-no-name',
@@ -64,7 +66,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'libcni/conf.go', format: 'error parsing configuration list: no name' },
     examples: [[]],
     explanation: `${unreadable}: the .conflist has no "name".`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'conflist-bad-cniversion',
@@ -72,7 +74,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'libcni/conf.go', format: 'error parsing configuration list: invalid cniVersion %s: %w' },
     examples: [['1.0.0.1', 'invalid version "1.0.0.1": too many parts']],
     explanation: `${unreadable}: its cniVersion is not a version libcni understands.`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'conf-unparsable',
@@ -80,7 +82,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'libcni/conf.go', format: 'error parsing configuration: %w' },
     examples: [['unexpected end of JSON input']],
     explanation: `${unreadable} (the .conf is not valid JSON), so the node behaves as if no CNI were installed.`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'conf-missing-type',
@@ -88,7 +90,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'libcni/conf.go', format: 'error parsing configuration: missing \'type\'' },
     examples: [[]],
     explanation: `${unreadable}: a .conf without "type" (a .conflist saved under a .conf name?).`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'plugin-rejects-config-version',
@@ -135,7 +137,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'pkg/version/plugin.go', ref: 'v0.8.1', format: 'invalid version %q: the version is empty' },
     examples: [['']],
     explanation: `${unreadable}: its cniVersion is empty (libcni 1.x requires one).`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'no-net-configurations',
@@ -156,7 +158,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     groups: ['plugin'],
     examples: [['/opt/cni/bin/flannel']],
     explanation: 'A "type" in the CNI config on {node} is "{plugin}": libcni takes a plugin name, not a path, so it refuses to run it.',
-    nextCommands: ['ssh {node} grep -h \'"type"\' /etc/cni/net.d/*', ...configCommands.slice(0, 1)],
+    nextCommands: ['ssh {node} grep -h \'"type"\' /etc/cni/net.d/*', ...cniConfigCommands.slice(0, 1)],
   },
   {
     id: 'plugin-type-empty',
@@ -164,7 +166,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'pkg/invoke/find.go', format: 'no plugin name provided' },
     examples: [[]],
     explanation: 'A plugin in the CNI config on {node} (or the IPAM / delegate section) has an empty "type", so libcni has nothing to run.',
-    nextCommands: ['ssh {node} grep -h \'"type"\' /etc/cni/net.d/*', ...configCommands.slice(0, 1)],
+    nextCommands: ['ssh {node} grep -h \'"type"\' /etc/cni/net.d/*', ...cniConfigCommands.slice(0, 1)],
   },
   {
     id: 'cniversion-part-not-a-number',
@@ -175,7 +177,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     pattern: /failed to convert (?:major|minor|micro) version part \\*"(?<part>[^"\\]*)\\*"/,
     examples: [['v0', 'strconv.Atoi: parsing "v0": invalid syntax']],
     explanation: `${unreadable}: its cniVersion is not of the form 1.0.0 (the part {part} is not a number).`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'cniversion-too-many-parts',
@@ -184,7 +186,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     groups: ['version'],
     examples: [['0.3.1.0']],
     explanation: `${unreadable}: its cniVersion {version} is not of the form 1.0.0.`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'cniversion-undecodable',
@@ -192,7 +194,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'pkg/types/create/create.go', format: 'decoding version from network config: %w' },
     examples: [['json: cannot unmarshal number into Go struct field ConfigDecoder.cniVersion of type string']],
     explanation: 'The cniVersion in the CNI config on {node} cannot be read (not a string?), so libcni cannot tell which result version to expect.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'result-version-mismatch',
@@ -201,7 +203,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     groups: ['supported', 'version'],
     examples: [['[1.0.0 1.1.0]', '0.4.0']],
     explanation: 'A CNI plugin on {node} answered with a result of version {version}, which is not the version its config asked for: the plugin binaries and the cniVersion in /etc/cni/net.d do not match.',
-    nextCommands: versionCommands.map((c) => c.replace('{plugin}', '<plugin>')),
+    nextCommands: versionCommandsAnyPlugin,
   },
   {
     id: 'result-version-no-converter',
@@ -210,7 +212,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     groups: ['from', 'to'],
     examples: [['0.1.0', '1.1.0']],
     explanation: 'libcni on {node} cannot convert a plugin\'s result from version {from} to {to}: the plugin binaries and the cniVersion in /etc/cni/net.d are too far apart.',
-    nextCommands: versionCommands.map((c) => c.replace('{plugin}', '<plugin>')),
+    nextCommands: versionCommandsAnyPlugin,
   },
   {
     id: 'conflist-plugin-unparsable',
@@ -220,7 +222,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     ignoreCase: true, // "Failed to parse plugin config" before libcni 0.8
     examples: [['1', 'error parsing configuration: missing \'type\'']],
     explanation: `${unreadable}: plugin number {index} of its "plugins" list is not a valid plugin config.`,
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'config-file-unreadable',
@@ -231,7 +233,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     pattern: /error reading (?<file>\/\S*\.(?:conflist|conf|json)): /,
     examples: [['/etc/cni/net.d/10-calico.conflist', 'open /etc/cni/net.d/10-calico.conflist: permission denied']],
     explanation: 'The runtime on {node} cannot read {file} (permissions, a dangling symlink, a directory of that name), so that config is not used.',
-    nextCommands: ['ssh {node} ls -lL /etc/cni/net.d', ...configCommands.slice(1)],
+    nextCommands: ['ssh {node} ls -lL /etc/cni/net.d', ...cniConfigCommands.slice(1)],
   },
   {
     id: 'skel-config-unparsable',
@@ -239,7 +241,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'pkg/skel/skel.go', format: 'error unmarshall network config: %v' },
     examples: [['json: cannot unmarshal string into Go struct field NetConf.mtu of type int']],
     explanation: 'A CNI plugin on {node} cannot parse the config it was given (a field of the wrong type or shape in /etc/cni/net.d).',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'skel-config-no-name',
@@ -247,7 +249,7 @@ export const libcniEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'pkg/skel/skel.go', format: 'missing network name' },
     examples: [[]],
     explanation: 'The CNI config on {node} gives a plugin no network "name", so the plugin refuses it.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     // The plugin could not be run at all: Go's exec error inside libcni's message (pkg/invoke/raw_exec.go).

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog-entry.js';
+import { iptablesBackendsCommand } from '../next-commands.js';
 
 /**
  * containernetworking/plugins: the reference plugins (bridge, host-local, ptp, portmap, loopback,
@@ -225,7 +226,7 @@ export const referencePluginEntries: readonly CatalogEntry[] = [
     source: { repo, file: 'plugins/meta/portmap/portmap_iptables.go', format: 'unable to setup DNAT: %v' },
     examples: [['running [/usr/sbin/iptables -t nat -A CNI-DN-1a2b3c4d5e6f7a8b9c0d1 --wait]: exit status 4: iptables: Resource temporarily unavailable.']],
     explanation: 'The portmap plugin on {node} could not write the DNAT rules for the pod\'s hostPort (iptables lock contention or a broken iptables backend).',
-    nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', describePod],
+    nextCommands: [iptablesBackendsCommand, describePod],
   },
   {
     id: 'bandwidth-no-veth-peer',

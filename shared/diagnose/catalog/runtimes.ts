@@ -1,6 +1,7 @@
 import type { ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import type { CatalogEntry } from './catalog-entry.js';
+import { cniConfigCommands } from '../next-commands.js';
 
 /**
  * The container runtimes' CNI paths: containerd's CRI plugin and its go-cni library, cri-o and its
@@ -11,7 +12,6 @@ import type { CatalogEntry } from './catalog-entry.js';
 const containerd = 'containerd/containerd';
 const goCni = 'containerd/go-cni';
 const crio = 'cri-o/cri-o';
-const configCommands = ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"', 'kubectl netcheck --dump DIR   # with node facts it names the file and the problem'];
 const pluginErrorCommands = ['kubectl describe pod -n {namespace} {podName}', 'ssh {node} journalctl -u kubelet -u containerd -u crio --since -10min | grep -i cni'];
 const pluginErrorExplanation = 'The CNI plugin failed while setting up the pod network on {node}: "{message}". netcheck knows no more specific cause for this message; the plugin\'s own words are the lead.';
 /** A runtime reporting "no CNI config" about a node that is Ready now is history, not a finding. */
@@ -108,7 +108,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     pattern: /cni config load failed: (?!no network config found|no net configurations found)(?<error>.{1,300})/,
     examples: [['unexpected error while loading /etc/cni/net.d/10-calico.conflist', 'failed to load cni config']],
     explanation: 'containerd on {node} cannot load its CNI config ({error}), so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'go-cni-config-unreadable',
@@ -118,7 +118,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     pattern: /failed to read config file: (?<error>.{1,200}?): failed to read config file/,
     examples: [['open /etc/cni/net.d/10-calico.conflist: permission denied', 'failed to read config file']],
     explanation: 'containerd on {node} cannot read a file in /etc/cni/net.d ({error}), so the node behaves as if no CNI were installed.',
-    nextCommands: ['ssh {node} ls -l /etc/cni/net.d', ...configCommands.slice(1)],
+    nextCommands: ['ssh {node} ls -l /etc/cni/net.d', ...cniConfigCommands.slice(1)],
   },
   {
     id: 'go-cni-conflist-rejected',
@@ -127,7 +127,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-flannel.conflist', 'error parsing configuration list: unexpected end of JSON input', 'invalid cni config']],
     explanation: 'containerd on {node} cannot load {file}, so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'go-cni-conf-rejected',
@@ -136,7 +136,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-bridge.conf', 'error parsing configuration: missing \'type\'', 'invalid cni config']],
     explanation: 'containerd on {node} cannot load {file}, so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'go-cni-network-type-missing',
@@ -145,7 +145,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-bridge.conf', 'invalid cni config']],
     explanation: 'containerd on {node} finds no "type" in {file} (a .conflist saved under a .conf name?), so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'go-cni-conflist-no-networks',
@@ -154,7 +154,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-flannel.conflist', 'invalid cni config']],
     explanation: 'containerd on {node} skips {file}: its "plugins" list is empty.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'go-cni-invalid-config',
@@ -162,7 +162,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     source: { repo: goCni, file: 'errors.go', format: 'invalid cni config' },
     examples: [[]],
     explanation: 'containerd on {node} rejects a file in /etc/cni/net.d as an invalid CNI config, so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'go-cni-no-valid-networks',
@@ -170,7 +170,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     source: { repo: goCni, file: 'opts.go', format: 'no valid networks found in %s: %w' },
     examples: [['[/opt/cni/bin]', 'cni plugin not initialized']],
     explanation: 'containerd on {node} found CNI config files but none it could use, so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   // cri-o and ocicni
   {
@@ -210,7 +210,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-calico.conflist', 'error parsing configuration list: unexpected end of JSON input']],
     explanation: 'cri-o on {node} cannot load {file}, so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'ocicni-config-invalid',
@@ -219,7 +219,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-calico.conflist', '[plugin calico does not support config version "1.0.0"]']],
     explanation: 'cri-o on {node} rejects {file} when validating it against the installed plugins, so it is not used.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'go-cni-conf-to-list-failed',
@@ -228,7 +228,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-bridge.conf', 'error parsing configuration list: no name', 'invalid cni config']],
     explanation: 'containerd on {node} cannot turn the single-plugin config {file} into a list, so the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'containerd-cni-config-not-initialized',
@@ -247,7 +247,7 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-calico.conf', 'error parsing configuration: invalid character \'}\' looking for beginning of object key string']],
     explanation: 'cri-o on {node} cannot load {file} and skips it; with no other loadable file the node behaves as if no CNI were installed.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
   {
     id: 'ocicni-conf-to-list-failed',
@@ -256,6 +256,6 @@ export const runtimeEntries: readonly CatalogEntry[] = [
     groups: ['file'],
     examples: [['/etc/cni/net.d/10-bridge.conf', 'error parsing configuration list: no name']],
     explanation: 'cri-o on {node} cannot turn the single-plugin config {file} into a list and skips it.',
-    nextCommands: configCommands,
+    nextCommands: cniConfigCommands,
   },
 ];

@@ -1,7 +1,13 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { isCniDaemonPodName } from '../cluster-view.js';
 import { isPodAddress } from './probe-failures.js';
+import { dnsLoopCommands, hostFirewallCommands } from '../next-commands.js';
 import type { TextRule } from '../text-rules.js';
+
+const compareMtuCommand = 'ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes';
+const setCniMtuCommand = 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods';
+/** A don't-fragment ping as large as a 1450-byte overlay allows: it must pass between pods on two nodes. */
+const mtuPingCommand = 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>';
 
 /**
  * What CoreDNS, kube-proxy, kubeadm and the CNI daemons log when the network below them is
@@ -17,7 +23,7 @@ export const daemonLogRules: readonly TextRule[] = [
     confidence: 0.95,
     pattern: /plugin\/loop: (?:Loop|Seen) .*(?:detected|loop)|Loop \([^)]*\) detected for zone/i,
     explanation: 'CoreDNS forwards to an upstream that resolves back to CoreDNS itself (typically nameserver 127.0.0.53 or 127.0.1.1 in the node\'s /etc/resolv.conf), so its loop plugin stops it.',
-    nextCommands: ['ssh {node} cat /etc/resolv.conf', 'kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o \'"resolvConf":"[^"]*"\'', 'point the kubelet\'s resolvConf at /run/systemd/resolve/resolv.conf (or real upstream servers), then: kubectl -n kube-system rollout restart deploy/coredns'],
+    nextCommands: dnsLoopCommands,
   },
   {
     // kubeadm preflight (cmd/kubeadm/app/preflight/checks.go: "%s contents are not set to %s"), sysctl(8)'s own
@@ -106,7 +112,7 @@ export const daemonLogRules: readonly TextRule[] = [
     sources: ['podLog'],
     pattern: /net\/http: TLS handshake timeout/,
     explanation: 'A pod on {node} opens TCP connections but its TLS handshakes time out: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
-    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+    nextCommands: [compareMtuCommand, mtuPingCommand],
   },
   {
     // iputils ping (ping/ping.c: "Frag needed and DF set (mtu = %u)") and tcpdump (print-icmp.c: "unreachable - need to
@@ -117,7 +123,7 @@ export const daemonLogRules: readonly TextRule[] = [
     // ICMPv6 says the same as "packet too big" (tcpdump print-icmp6.c: "packet too big, mtu %u"), tracepath as "pmtu %d".
     pattern: /Frag needed and DF set \(mtu = (?<mtu>\d+)\)|unreachable - need to frag \(mtu (?<mtuSeen>\d+)\)|packet too big, mtu (?<mtuV6>\d+)/i,
     explanation: 'A hop between the nodes reports a path MTU smaller than the packets sent: pods or the overlay use an MTU larger than the path allows, so large packets are dropped.',
-    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
+    nextCommands: [compareMtuCommand, setCniMtuCommand],
   },
   {
     // Go's net/http (tlsHandshakeTimeoutError) on a service or pod IP, wherever it is logged: the TCP connection through the
@@ -129,7 +135,7 @@ export const daemonLogRules: readonly TextRule[] = [
     pattern: new RegExp(`(?:dial tcp |https://)${hostPortPattern}[^\\s"]*?:? ?(?:\\\\?"?: )?net/http: TLS handshake timeout`),
     when: (match, _observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) || isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'Connections to {ip}:{port} (a service or pod IP) open, but their TLS handshakes time out on {node}: small packets pass and full-size ones are dropped, which is what an MTU mismatch (overlay MTU, or one node\'s interface MTU differing from the others) looks like.',
-    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0 with the other nodes', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+    nextCommands: [compareMtuCommand, mtuPingCommand],
   },
   {
     // EMSGSIZE as Go (syscall zerrors_linux: "message too long") and glibc strerror ("Message too long") word it, after
@@ -139,7 +145,7 @@ export const daemonLogRules: readonly TextRule[] = [
     confidence: 0.6,
     pattern: /\b(?:write|sendmsg|sendto|send): [Mm]essage too long/,
     explanation: 'A packet sent on {node} was larger than the MTU of the interface it left by (EMSGSIZE): pods or the overlay send with an MTU larger than the path allows, so large packets are dropped.',
-    nextCommands: ['ssh {node} ip -br link   # compare the MTU of the node NIC, the overlay device and cni0', 'set the CNI\'s MTU to the path MTU minus its encapsulation (VXLAN: 50 bytes), then restart its pods'],
+    nextCommands: [compareMtuCommand, setCniMtuCommand],
   },
   {
     // iputils ping (ping/ping_common.c pr_icmph): what an ICMP "destination unreachable" it received says. "Host/Net
@@ -151,7 +157,7 @@ export const daemonLogRules: readonly TextRule[] = [
     confidence: 0.55,
     pattern: /(?:From \S+ icmp_seq=\d+ )?(?<error>Destination (?:Host|Net) (?:Unreachable|Prohibited)|Packet filtered)\b|ping: (?:sendto|connect)(?:\(\))?: (?<error2>No route to host|Network is unreachable)/,
     explanation: 'A ping on {node} is answered "destination unreachable" or rejected: no route, no ARP answer or a firewall REJECT on the way; if the target is a pod on another node, traffic between the nodes\' pod networks is not getting through.',
-    nextCommands: ['ssh {node} ip route', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"', 'kubectl get pods -A -o wide   # which node holds the address pinged?'],
+    nextCommands: ['ssh {node} ip route', ...hostFirewallCommands, 'kubectl get pods -A -o wide   # which node holds the address pinged?'],
   },
   {
     // iputils ping's local error when a probe (-M do -s N) exceeds the sending interface's MTU: the MTU of that interface is {mtu}.
@@ -160,7 +166,7 @@ export const daemonLogRules: readonly TextRule[] = [
     confidence: 0.5,
     pattern: /ping: local error: [Mm]essage too long, mtu=(?<mtu>\d+)/,
     explanation: 'A ping with the don\'t-fragment bit set did not fit the sending interface (MTU {mtu}): when the other side\'s MTU is larger (a jumbo-frame node, or an overlay without room for its header), large packets between them are dropped.',
-    nextCommands: ['ssh {node} ip -br link', 'kubectl run -it --rm mtutest --image=busybox:1.36 --restart=Never -- ping -M do -s 1422 <pod IP on another node>'],
+    nextCommands: ['ssh {node} ip -br link', mtuPingCommand],
   },
   {
     // A loopback nameserver in a node's /etc/resolv.conf (systemd-resolved's 127.0.0.53, dnsmasq's 127.0.1.1): CoreDNS

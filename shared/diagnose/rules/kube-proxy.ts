@@ -1,5 +1,6 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { connectOp } from '../failure-vocabulary.js';
+import { hostFirewallCommands, iptablesBackendsCommand } from '../next-commands.js';
 import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
@@ -59,7 +60,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     when: (match, observation, view) => ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) ||
       (observation.source === 'podLog' && match.groups?.['port'] === '443' && /Failed to (?:list|watch) \*/.test(observation.evidence.text)),
     explanation: 'Connections from {node} to the service IP {ip}:{port} are answered with "no route to host": a host firewall (firewalld, an iptables REJECT rule) rejects traffic to or from the pod and service networks there.',
-    nextCommands: ['ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"', 'ssh {node} ip route get {ip}'],
+    nextCommands: [...hostFirewallCommands, 'ssh {node} ip route get {ip}'],
   },
   {
     // iptables' own messages and older kube-proxy lines seen in its logs; "Failed to execute iptables-restore" is in catalog/kubernetes.ts.
@@ -70,7 +71,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     // nf_tables, or rules of the other backend) and iptables-restore.c's "%s: unable to initialize table '%s'".
     pattern: /iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules|Could not fetch rule set generation id|RULE_(?:APPEND|INSERT|REPLACE) failed \([^)]*\): rule in chain|iptables-restore(?: v[\d.]+ \([^)]*\))?: unable to initialize table/i,
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
-    nextCommands: [...kubeProxyNextCommands, 'ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"'],
+    nextCommands: [...kubeProxyNextCommands, iptablesBackendsCommand],
   },
   {
     // iptables' own message.
@@ -82,7 +83,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     // extension the listing binary (a CNI agent's image, kube-proxy's) does not have.
     pattern: /iptables(?: v[\d.]+)?(?: \([^)]*\))?: No chain\/target\/match by that name|Couldn't load (?:target|match) `[\w-]+':\s*No such file or directory|Can't find library for (?:match|target) `[\w-]+'/,
     explanation: 'An iptables rule refers to a chain or extension that is not there for the iptables reading it: two iptables backends (legacy and nft) are in use on {node}, a host rule uses a match the agent\'s iptables lacks, or a firewall reload removed the chains kube-proxy and the CNI rely on.',
-    nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'ssh {node} systemctl is-active firewalld'],
+    nextCommands: [iptablesBackendsCommand, 'ssh {node} systemctl is-active firewalld'],
   },
   {
     // iptables-nft's warning (iptables/nft.c) when the legacy backend also holds rules: two rule sets, and whichever one
@@ -92,7 +93,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     confidence: 0.6,
     pattern: /Warning: iptables-legacy tables present, use iptables-legacy(?:-save)? to see them/,
     explanation: 'Both iptables backends (legacy and nft) hold rules on {node}: kube-proxy and the CNI may write to different ones, so service translation or pod traffic filtering does not apply as intended.',
-    nextCommands: ['ssh {node} "iptables --version; iptables-legacy-save | wc -l; iptables-nft-save | wc -l"', 'use one backend everywhere (update-alternatives --set iptables /usr/sbin/iptables-legacy, or the nft one), then reboot the node'],
+    nextCommands: [iptablesBackendsCommand, 'use one backend everywhere (update-alternatives --set iptables /usr/sbin/iptables-legacy, or the nft one), then reboot the node'],
   },
   {
     // How a process says it is dying (klog's F-lines, logrus `level=fatal`, Go's `panic: `), in kube-proxy's own log:

@@ -1,3 +1,4 @@
+import { connectOp } from '../failure-vocabulary.js';
 import type { TextRule } from '../text-rules.js';
 
 /**
@@ -65,7 +66,7 @@ export const nonNetworkRules: readonly TextRule[] = [
     id: 'apiserver-unreachable',
     code: 'NOT_A_NETWORK_FAULT',
     confidence: 0.5,
-    pattern: /The connection to the server \S+ was refused|dial tcp [\d.]+:6443: (?:connect|getsockopt): connection refused/,
+    pattern: new RegExp(String.raw`The connection to the server \S+ was refused|dial tcp [\d.]+:6443: ${connectOp}: connection refused`),
     explanation: 'The API server does not accept connections: the control plane is down, which is a host-level problem rather than the pod network.',
     nextCommands: ['ssh <control-plane> crictl ps -a | grep -E "kube-apiserver|etcd"', 'ssh <control-plane> journalctl -u kubelet -n 50'],
   },

@@ -4,6 +4,7 @@ import type { Observation } from '../observations.js';
 import type { CauseCode } from '../cause-catalog.js';
 import { hostPortPattern, ipInRanges, parseCidrList, type Cidr } from '../../net/cidr.js';
 import { connectOp } from '../failure-vocabulary.js';
+import { hostFirewallCommands } from '../next-commands.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
@@ -35,10 +36,13 @@ const nodeLocalTarget = /dial tcp (?:127\.0\.0\.1|\[::1\]|localhost):|https?:\/\
  */
 const agentHealthProbe = /(?:dial tcp |https?:\/\/)(?:127\.0\.0\.1|\[::1\]|localhost):(?:9099|9879|6784|20244)\b/;
 
+/** The probe reached the pod and nothing listened (ECONNREFUSED). */
+const probeRefused = new RegExp(`${connectOp}: connection refused`);
+
 export function classifyProbeOutput(text: string): ProbeOutcome {
   if (nodeLocalTarget.test(text)) return 'other';
   if (networkTimeout.test(text)) return 'timeout';
-  if (new RegExp(`${connectOp}: connection refused`).test(text)) return 'refused';
+  if (probeRefused.test(text)) return 'refused';
   if (/HTTP probe failed with statuscode: \d+/.test(text)) return 'http-status';
   return 'other';
 }
@@ -118,6 +122,9 @@ function otherProbedPodReady(view: ClusterView, node: string, exceptPod: string 
   return view.otherProbedPodReady(node, exceptPod);
 }
 
+/** Where a pod IP lives, how the node routes to it, and what forwards or masquerades its traffic. */
+const podIpCommands = ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'];
+
 /** Any component timing out on a pod IP (apiserver → metrics-server, webhooks ...): the pod network drops it. */
 export const podIpTimeoutRules: readonly TextRule[] = [
   {
@@ -129,7 +136,7 @@ export const podIpTimeoutRules: readonly TextRule[] = [
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
       isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'Requests to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
-    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
+    nextCommands: podIpCommands,
   },
   {
     // Go's net package wording ("dial tcp %s: i/o timeout"), whoever wraps it.
@@ -141,7 +148,7 @@ export const podIpTimeoutRules: readonly TextRule[] = [
     when: (match, observation, view) => observation.reason !== 'Unhealthy' && !probeFailed.test(observation.evidence.text) &&
       isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'Connections to the pod IP {ip}:{port} time out on {node} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
-    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
+    nextCommands: podIpCommands,
   },
 ];
 
@@ -161,7 +168,7 @@ export const commandLineClientRules: readonly TextRule[] = [
     pattern: clientNoAnswer,
     when: (match, _observation, view) => !ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) && isPodAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'A client on {node} gets no answer from the pod IP {ip} ({error}): traffic into the pod network is dropped or misrouted between nodes.',
-    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} ip route get {ip}', 'ssh {node} "iptables-save | grep -E \'FORWARD|POSTROUTING\'"'],
+    nextCommands: podIpCommands,
   },
   {
     id: 'client-service-ip-timeout',
@@ -182,7 +189,7 @@ export const commandLineClientRules: readonly TextRule[] = [
     when: (match, _observation, view) => match.groups?.['error'] === 'No route to host' && !ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()) &&
       !isPodAddress(view, match.groups?.['ip'] ?? '') && !isNodeAddress(view, match.groups?.['ip'] ?? ''),
     explanation: 'A client on {node} is answered "no route to host" by {ip}: a host firewall (firewalld, an iptables REJECT rule) or a missing route rejects the traffic on its way; when {ip} is a pod, traffic between pods is blocked there.',
-    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', 'ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20; nft list ruleset | grep -E \'reject|drop\' | head -20"'],
+    nextCommands: ['kubectl get pods -A -o wide | grep {ip}', ...hostFirewallCommands],
   },
   {
     id: 'client-service-ip-rejected',
@@ -191,7 +198,7 @@ export const commandLineClientRules: readonly TextRule[] = [
     pattern: clientNoAnswer,
     when: (match, _observation, view) => match.groups?.['error'] === 'No route to host' && ipInRanges(match.groups?.['ip'] ?? '', view.serviceRanges()),
     explanation: 'Connections from {node} to the service IP {ip} are answered with "no route to host": a host firewall (firewalld, an iptables REJECT rule) rejects traffic to or from the pod and service networks there.',
-    nextCommands: ['ssh {node} "systemctl is-active firewalld && firewall-cmd --list-all"', 'ssh {node} "iptables-save | grep -E \'REJECT|DROP\' | head -20"'],
+    nextCommands: hostFirewallCommands,
   },
 ];
 

@@ -1,3 +1,5 @@
+import { connectOp } from '../failure-vocabulary.js';
+import { cniConfigCommands } from '../next-commands.js';
 import type { TextRule } from '../text-rules.js';
 
 /**
@@ -29,7 +31,7 @@ export const sandboxErrorRules: readonly TextRule[] = [
     when: (_match, observation) => !/invalid character '[^']{1,4}' after top-level value/.test(observation.evidence.text) &&
       !/error parsing its diagnostic message|failed to parse (?:the )?(?:plugin )?(?:result|output)|prevResult/i.test(observation.evidence.text),
     explanation: 'A CNI network config on {node} is not the JSON its plugin expects ({error}): a syntax error, a missing part, or a field of the wrong type in a file in /etc/cni/net.d.',
-    nextCommands: ['ssh {node} ls -l /etc/cni/net.d', 'ssh {node} "for f in /etc/cni/net.d/*; do echo == $f; python3 -m json.tool $f; done"'],
+    nextCommands: cniConfigCommands,
   },
   {
     // Wording from issue threads (older calico IPAM, "pools are exhausted" of several IPAMs); current calico is in catalog/calico.ts.
@@ -64,7 +66,7 @@ export const sandboxErrorRules: readonly TextRule[] = [
     id: 'cni-agent-socket-missing',
     code: 'CNI_DAEMON_NOT_READY',
     confidence: 0.86,
-    pattern: /dial unix \S*(?<agent>cilium|calico|weave|antrea|kube-ovn|flannel|ovn)\S*\.sock: (?:connect|getsockopt): (?:no such file or directory|connection refused)|dial tcp (?:127\.0\.0\.1|localhost):(?<port>\d+): (?:connect|getsockopt): connection refused/i,
+    pattern: new RegExp(String.raw`dial unix \S*(?<agent>cilium|calico|weave|antrea|kube-ovn|flannel|ovn)\S*\.sock: ${connectOp}: (?:no such file or directory|connection refused)|dial tcp (?:127\.0\.0\.1|localhost):(?<port>\d+): ${connectOp}: connection refused`, 'i'),
     when: (_m, observation) => sandboxNetworkFailure.test(observation.evidence.text) || /\bcni\b|unable to allocate IP/i.test(observation.evidence.text),
     explanation: 'The CNI plugin on {node} could not reach its node agent (local socket or port), so the provider\'s daemon pod on that node is not running yet or keeps restarting.',
     nextCommands: ['kubectl get pods -A -o wide --field-selector spec.nodeName={node} | grep -Ei "cilium|calico|weave|antrea|flannel|ovn"', 'kubectl describe pod -n <ns> <cni-daemon-pod-on-{node}>', 'kubectl logs -n <ns> <cni-daemon-pod-on-{node}> --all-containers --tail=50'],

@@ -321,13 +321,18 @@ describe('Go\'s older wording of a failed connect ("getsockopt:" where Go >= 1.1
   });
 });
 
-describe('a command-line client answered "No route to host" by an address netcheck cannot place', () => {
-  const build = (line: string, nodeIp = '10.0.0.11'): ClusterSnapshot => ({
+/** node-1 (shaped by nodeSpec) with a Ready ordinary pod whose log holds `line`. */
+function appLogCluster(line: string, nodeSpec: Parameters<typeof makeNode>[1]): ClusterSnapshot {
+  return {
     ...emptySnapshot(),
-    nodes: [makeNode(node, { internalIp: nodeIp })],
+    nodes: [makeNode(node, nodeSpec)],
     pods: [makePod(app.namespace, app.name, { node, container: app.container, phase: 'Running', ready: true })],
     podLogs: { [podLogKey(app.namespace, app.name, app.container)]: `${line}\n` },
-  });
+  };
+}
+
+describe('a command-line client answered "No route to host" by an address netcheck cannot place', () => {
+  const build = (line: string) => appLogCluster(line, { internalIp: '10.0.0.11' });
   it('BusyBox wget to an address outside every known range: the pod network\'s path is the lead', () => {
     const finding = diagnose(build("wget: can't connect to remote host (10.254.219.68): No route to host")).findings[0];
     expect(finding?.code).toBe('POD_NETWORK_UNREACHABLE');
@@ -371,12 +376,7 @@ describe('iptables listing a host rule whose extension it lacks', () => {
 });
 
 describe('ping\'s "destination unreachable" readings (iputils ping_common.c pr_icmph; the kernel on connect)', () => {
-  const build = (line: string): ClusterSnapshot => ({
-    ...emptySnapshot(),
-    nodes: [makeNode(node, { podCIDR: '10.244.1.0/24' })],
-    pods: [makePod(app.namespace, app.name, { node, container: app.container, phase: 'Running', ready: true })],
-    podLogs: { [podLogKey(app.namespace, app.name, app.container)]: `${line}\n` },
-  });
+  const build = (line: string) => appLogCluster(line, { podCIDR: '10.244.1.0/24' });
   it.each([
     'From 10.244.1.1 icmp_seq=1 Destination Host Unreachable',
     'From 10.244.1.1 icmp_seq=3 Packet filtered',
