@@ -1,6 +1,7 @@
 import type { CauseCode } from '../cause-catalog.js';
 import type { ClusterView } from '../cluster-view.js';
 import { cniConfigFile, netErrorIn } from '../failure-vocabulary.js';
+import { causeTopicOf } from '../cause-topics.js';
 
 /** A cause read from the structure of a text (rules/structural-readings.ts), with why. */
 export interface Reading {
@@ -25,6 +26,7 @@ export function quoteEvidence(text: string, max = 200): string {
  *   exec.ErrNotFound "executable file not found in $PATH"; libcni invoke/find.go "failed to find plugin %q in path %s");
  * - a CNI config file is named (libcni loads it before any plugin runs): the config is rejected;
  * - a connection to a service IP times out: the plugin reaches the API server through kube-proxy's translation;
+ * - an error naming what a cause concerns (cause-topics.ts: a sysctl key, iptables, the MTU, podCIDR ...): that cause;
  * - anything else is the plugin's own error.
  */
 export function readSandboxFailure(text: string, view: ClusterView): Reading {
@@ -41,5 +43,7 @@ export function readSandboxFailure(text: string, view: ClusterView): Reading {
   if (net && (net.kind === 'timeout' || net.kind === 'unreachable') && net.targetKind === 'service') {
     return { code: 'SERVICE_PROXY_BROKEN', confidence: 0.45, why: `the CNI plugin's connection to the service IP ${net.target} gets no answer; it reaches the API server only through kube-proxy's translation` };
   }
+  const topic = causeTopicOf(text);
+  if (topic) return { code: topic.code, confidence: 0.45, why: `setting up the pod network failed with an error netcheck has no rule for, and ${topic.why}` };
   return { code: 'CNI_PLUGIN_ERROR', confidence: 0.45, why: 'setting up the pod network failed with an error netcheck has no rule for (case A)' };
 }

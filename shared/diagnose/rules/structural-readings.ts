@@ -6,6 +6,7 @@ import {
 } from '../failure-vocabulary.js';
 import type { Observation } from '../observations.js';
 import { cniAddFailed, cniConfigMissing } from './unexplained-failures.js';
+import { causeTopicOf } from '../cause-topics.js';
 import { maxEvidencePerFinding, type Finding } from '../types.js';
 import { quoteEvidence, type Reading } from './sandbox-readings.js';
 
@@ -23,6 +24,8 @@ export type Emitter = 'cni-daemon' | 'kube-proxy' | 'coredns' | 'kubelet-cni' | 
 /** Confidences of the readings: leads (low), and diagnose.ts caps them below every rule's finding. */
 const agentFailing = 0.42;
 const alternative = 0.38;
+/** A failure line's subject (cause-topics.ts) outranks what its printer alone says. */
+const topicLead = 0.44;
 
 const isKubeProxyName = (name: string) => /^kube-proxy-/.test(name);
 const isCoreDnsPod = (pod: V1Pod | undefined, name: string) => pod?.metadata?.labels?.['k8s-app'] === 'kube-dns' || /^coredns-/.test(name);
@@ -58,6 +61,32 @@ export function emitterOf(o: Observation, view: ClusterView): Emitter | undefine
 
 /** What the structure of one current, unexplained text says, most likely first; empty when it is no failure. */
 export function readObservation(o: Observation, view: ClusterView, emitter = emitterOf(o, view)): Reading[] {
+  const readings = readByEmitter(o, view, emitter);
+  const topic = topicReading(o, emitter, readings.length > 0);
+  return topic ? [topic, ...readings.filter((r) => r.code !== topic.code)] : readings;
+}
+
+/** Printers whose failure lines are read for what they are about (cause-topics.ts); a workload's own log is its business. */
+const topicEmitters = new Set<Emitter | undefined>(['cni-daemon', 'host-cni-agent', 'kube-proxy', 'kubelet-cni', 'runtime-cni']);
+
+/**
+ * The cause a failure line names by its subject (a sysctl key, iptables, the MTU, a CNI file ...), ranked just
+ * above what its printer alone says. Lines of the kubelet and the runtime that no printer reading takes count too
+ * when they state an error: their subject is all there is to go on.
+ */
+function topicReading(o: Observation, emitter: Emitter | undefined, printerFailing: boolean): Reading | undefined {
+  if (o.source === 'event' || o.source === 'nodeCondition') return undefined;
+  const text = o.evidence.text;
+  const hostLog = o.source === 'kubeletLog' || o.source === 'runtimeLog';
+  // A host log's line without a header (emitter 'workload') was printed next to the kubelet or runtime: a failure there counts by its subject.
+  const hostLogError = hostLog && !cniAddFailed.test(text) && !cniConfigMissing.test(text)
+    && (emitter === undefined ? /^(?:error|fatal)$/.test(statedSeverity(text) ?? '') : emitter === 'workload' && isFailureLine(text));
+  if (!(printerFailing && topicEmitters.has(emitter)) && !hostLogError) return undefined;
+  const topic = causeTopicOf(text);
+  return topic && { code: topic.code, confidence: topicLead, why: `the failing line ${topic.why.replace(/^it /, '')}` };
+}
+
+function readByEmitter(o: Observation, view: ClusterView, emitter: Emitter | undefined): Reading[] {
   if (!emitter) return [];
   const text = o.evidence.text;
   if (emitter === 'node-network-condition') {
