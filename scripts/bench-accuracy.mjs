@@ -5,6 +5,7 @@
 // false all-clear count ("Container network => OK" on a case with failure evidence) and
 // the confusion between causes. Misses are listed for dev and extra files only.
 //   npm run bench:accuracy [-- [--dev-only] more.jsonl ...]     (extra files are scored as dev sets)
+// Where blind readers have read the cases (blind-readings.jsonl), their figures follow netcheck's.
 // --dev-only leaves the held-out figures out: what whoever tunes rules runs, so that no
 // figure of the held-out set steers a rule change.
 // The scorer is TypeScript shared with the corpus test; esbuild (as in scripts/build.mjs)
@@ -21,9 +22,12 @@ await esbuild.build({
   outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
   packages: 'external', logLevel: 'warning',
 });
-const { scoreCorpus, renderScore } = await import(pathToFileURL(outfile).href);
+const { scoreCorpus, renderScore, readCorpus, readBlindReadings, scoreReaders, renderReaders } = await import(pathToFileURL(outfile).href);
 
 const corpus = path.join(root, 'test', 'fixtures', 'corpus');
+// What blind readers name from the same evidence: the limit the evidence itself sets (scripts/corpus/blind-reading.mjs).
+const readingsFile = path.join(corpus, 'blind-readings.jsonl');
+const blindReadings = fs.existsSync(readingsFile) ? readBlindReadings(readingsFile) : new Map();
 const devOnly = process.argv.includes('--dev-only');
 const sets = [
   { name: 'dev', file: path.join(corpus, 'dev.jsonl'), showCases: true },
@@ -38,9 +42,12 @@ for (const set of sets) {
     continue;
   }
   const started = process.hrtime.bigint();
-  const score = await scoreCorpus(set.file);
+  const cases = readCorpus(set.file);
+  const score = await scoreCorpus(set.file, cases);
   falseAllClears += score.falseAllClears.length;
   console.log(renderScore(set.name, score, set.showCases));
+  const readers = scoreReaders(cases, score, blindReadings);
+  if (readers) console.log(renderReaders(readers, score.cases));
   console.log(`  (${score.cases} cases in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`);
 }
 console.log(`false all-clears over all sets: ${falseAllClears}`);

@@ -136,3 +136,47 @@ export function renderScore(name: string, score: CorpusScore, showCases: boolean
   }
   return lines.join('\n');
 }
+
+/** One blind reader's class for a case (scripts/corpus/blind-reading.mjs): evidence only, no id, no thread. */
+export interface BlindReadings {
+  id: string;
+  readings: Record<string, { class: string; decidable?: string }>;
+}
+
+export function readBlindReadings(file: string | URL): Map<string, BlindReadings> {
+  return new Map(readCorpus(file).map((r) => [r.id, r as unknown as BlindReadings]));
+}
+
+export interface ReaderFigures {
+  /** Cases of the set that every reader read. */
+  read: number;
+  /** Per reader: cases where its class is the established cause (or one of an undecidable case's causes). */
+  right: Record<string, number>;
+  /** Cases every reader gets right, and how many of them netcheck gets right. */
+  allReadersRight: number;
+  netcheckOnThose: number;
+}
+
+/** How blind readers of the same evidence fare on a scored set: the evidence's own limit, next to netcheck's figure. */
+export function scoreReaders(cases: readonly CorpusCase[], score: CorpusScore, readings: ReadonlyMap<string, BlindReadings>): ReaderFigures | undefined {
+  const readers = [...new Set([...readings.values()].flatMap((r) => Object.keys(r.readings)))].sort();
+  const netcheckRight = new Map(score.results.map((r) => [r.id, r.right]));
+  const read = cases.filter((c) => readers.length > 0 && readers.every((reader) => readings.get(c.id)?.readings[reader]));
+  if (read.length === 0) return undefined;
+  const readerRight = (c: CorpusCase, reader: string) => {
+    const named = readings.get(c.id)!.readings[reader]!.class;
+    return c.undecidable && c.undecidable.length > 1 ? c.undecidable.includes(named) : named === c.root_cause;
+  };
+  const right = Object.fromEntries(readers.map((reader) => [reader, read.filter((c) => readerRight(c, reader)).length]));
+  const allRight = read.filter((c) => readers.every((reader) => readerRight(c, reader)));
+  return { read: read.length, right, allReadersRight: allRight.length, netcheckOnThose: allRight.filter((c) => netcheckRight.get(c.id)).length };
+}
+
+export function renderReaders(figures: ReaderFigures, cases: number): string {
+  const pct = (n: number, of: number) => `${n}/${of} = ${(100 * n / of).toFixed(1)}%`;
+  return [
+    `  blind readers of the same evidence (test/fixtures/corpus/blind-readings.jsonl; ${figures.read} of ${cases} cases read):`,
+    ...Object.entries(figures.right).map(([reader, n]) => `    ${reader}: ${pct(n, figures.read)}`),
+    `    every reader right: ${figures.allReadersRight}; netcheck right on those: ${pct(figures.netcheckOnThose, figures.allReadersRight)}`,
+  ].join('\n');
+}

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { judgeCase, readCorpus, renderScore, scoreCorpus } from '../../support/corpus/score.js';
+import { expectedCodes, judgeCase, readBlindReadings, readCorpus, renderScore, scoreCorpus, scoreReaders, type CorpusScore } from '../../support/corpus/score.js';
 
 /**
  * Real failure cases from public issue threads (test/fixtures/corpus/README.md), each
@@ -55,5 +55,40 @@ describe('scoring an undecidable case', () => {
     expect(judgeCase(corpusCase, diagnosis({ between: ['MTU_MISMATCH', 'SERVICE_PROXY_BROKEN'], reason: '' })).right).toBe(true);
     expect(judgeCase(corpusCase, diagnosis()).right).toBe(false);
     expect(judgeCase(corpusCase, diagnosis({ between: ['MTU_MISMATCH', 'DNS_FORWARDING_LOOP'], reason: '' })).right).toBe(false);
+  });
+});
+
+describe('blind readers\' figures next to netcheck\'s', () => {
+  const cases = [
+    { id: 'a', source: 'github:o/r#1', root_cause: 'mtu', fix: '', evidence: {} },
+    { id: 'b', source: 'github:o/r#2', root_cause: 'dns-loop', fix: '', evidence: {} },
+    { id: 'c', source: 'github:o/r#3', root_cause: 'mtu', fix: '', undecidable: ['mtu', 'kube-proxy/iptables'], evidence: {} },
+    { id: 'unread', source: 'github:o/r#4', root_cause: 'mtu', fix: '', evidence: {} },
+  ];
+  const score = { results: [{ id: 'a', right: true }, { id: 'b', right: false }, { id: 'c', right: false }, { id: 'unread', right: true }] } as unknown as CorpusScore;
+  const readings = new Map([
+    ['a', { id: 'a', readings: { r1: { class: 'mtu' }, r2: { class: 'mtu' } } }],
+    ['b', { id: 'b', readings: { r1: { class: 'dns-loop' }, r2: { class: 'other' } } }],
+    ['c', { id: 'c', readings: { r1: { class: 'kube-proxy/iptables' }, r2: { class: 'mtu' } } }],
+  ]);
+
+  it('counts each reader\'s right classes (an undecidable case\'s causes all count), the cases all get and netcheck on those', () => {
+    expect(scoreReaders(cases, score, readings)).toEqual({ read: 3, right: { r1: 3, r2: 2 }, allReadersRight: 2, netcheckOnThose: 1 });
+  });
+
+  it('says nothing for a set no reader has read', () => {
+    expect(scoreReaders(cases.slice(3), score, readings)).toBeUndefined();
+  });
+
+  it('the recorded readings are of corpus cases, each by every reader, with a known class', () => {
+    const recorded = readBlindReadings(new URL('blind-readings.jsonl', corpusDir));
+    const readers = new Set([...recorded.values()].flatMap((r) => Object.keys(r.readings)));
+    const ids = new Set(readCorpus(devFile).map((c) => c.id));
+    if (existsSync(heldOutFile)) readCorpus(heldOutFile).forEach((c) => ids.add(c.id));
+    expect(readers.size).toBeGreaterThanOrEqual(2);
+    expect([...recorded.keys()].filter((id) => !ids.has(id))).toEqual([]);
+    expect([...recorded.values()].filter((r) => Object.keys(r.readings).length !== readers.size).map((r) => r.id)).toEqual([]);
+    const classes = new Set(Object.keys(expectedCodes));
+    expect([...recorded.values()].flatMap((r) => Object.values(r.readings)).filter((r) => !classes.has(r.class))).toEqual([]);
   });
 });
