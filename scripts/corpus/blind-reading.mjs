@@ -3,8 +3,8 @@
 // case's evidence alone (what netcheck gets to see), to set netcheck's accuracy against the evidence's
 // own limit. Readers see neither the id (ids name causes), the thread, nor the answer; cases of dev and
 // held-out are shuffled together, so a reader cannot tell which set a case is in.
-//   node scripts/corpus/blind-reading.mjs prepare DIR [--salt S] [--chunks N]
-//       writes DIR/cases-K.jsonl (stripped, shuffled), DIR/PROMPT.md (the readers' instructions) and
+//   node scripts/corpus/blind-reading.mjs prepare DIR [--salt S] [--chunks N] [--unread]
+//       (--unread: only the cases blind-readings.jsonl has no reading of yet) writes DIR/cases-K.jsonl (stripped, shuffled), DIR/PROMPT.md (the readers' instructions) and
 //       DIR/private/map.json (key -> id; readers are told not to open it)
 //   node scripts/corpus/blind-reading.mjs collect DIR --pass NAME
 //       reads DIR/answers-K.jsonl and records them under NAME in test/fixtures/corpus/blind-readings.jsonl
@@ -25,14 +25,16 @@ const option = (args, name, fallback) => { const i = args.indexOf(name); return 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'prepare') prepare(args);
 else if (command === 'collect') collect(args);
-else { console.error('usage: blind-reading.mjs prepare DIR [--salt S] [--chunks N] | collect DIR --pass NAME'); process.exit(2); }
+else { console.error('usage: blind-reading.mjs prepare DIR [--salt S] [--chunks N] [--unread] | collect DIR --pass NAME'); process.exit(2); }
 
 function prepare(args) {
   const salt = option(args, '--salt', 'blind');
   const chunks = Number(option(args, '--chunks', '3'));
-  const [dir] = args;
+  const unreadOnly = args.includes('--unread');
+  const [dir] = args.filter((a) => a !== '--unread');
   if (!dir || !Number.isInteger(chunks) || chunks < 1) throw new Error('prepare DIR [--salt S] [--chunks N]');
-  const cases = ['dev.jsonl', 'held-out.jsonl'].flatMap((f) => readJsonl(path.join(corpusDir, f)));
+  const read = new Set(unreadOnly && existsSync(readingsFile) ? readJsonl(readingsFile).map((r) => r.id) : []);
+  const cases = ['dev.jsonl', 'held-out.jsonl'].flatMap((f) => readJsonl(path.join(corpusDir, f))).filter((c) => !read.has(c.id));
   const order = (c) => createHash('sha256').update(`${salt}${c.id}`).digest('hex');
   cases.sort((a, b) => order(a).localeCompare(order(b)));
   const map = [];

@@ -35,8 +35,9 @@ const topics: readonly { code: CauseCode; pattern: RegExp; why: string }[] = [
   { code: 'MTU_MISMATCH', pattern: /\bMTU\b|\bmessage too long\b|\bfrag(?:mentation)? needed\b|\bpacket too big\b|\bEMSGSIZE\b/i, why: 'it names the MTU or an oversized packet' },
   {
     code: 'SERVICE_PROXY_BROKEN',
-    pattern: /\bkube-proxy\b|\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-|EXTERNAL-SERVICES)|\bip6?tables(?:-restore|-save|-legacy|-nft)?\b|\bnf_tables\b|\bnftables\b|\bipvs\b|\bip_vs\b|\bipset\b/i,
-    why: 'it names the host\'s packet-filter rules (iptables, nftables, IPVS), which kube-proxy and the CNI agent both write',
+    // An agent's failure to write its OWN rules (iptables, ipset) is the agent's failure: only kube-proxy's part is named.
+    pattern: /\bkube-proxy\b|\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-|EXTERNAL-SERVICES)|\bip6?tables-(?:legacy|nft)\b|\bipvs\b|\bip_vs\b/i,
+    why: 'it names kube-proxy, its chains (KUBE-SERVICES ...), its IPVS mode or the choice between the iptables backends (legacy, nft)',
   },
 ];
 

@@ -43,9 +43,9 @@ describe('causeTopicOf: the subject of a failure line', () => {
     ['HOST_NETFILTER_SETTINGS', 'modprobe br_netfilter: exit status 1'],
     ['MTU_MISMATCH', 'setting MTU 8981 on vxlan.calico: invalid argument'],
     ['MTU_MISMATCH', 'write udp 10.0.0.5:8472->10.0.0.6:8472: sendmsg: message too long'],
-    ['SERVICE_PROXY_BROKEN', 'running [/usr/sbin/iptables -t nat -A POSTROUTING -j MASQUERADE --wait]: exit status 4'],
     ['SERVICE_PROXY_BROKEN', 'chain KUBE-SERVICES missing from table nat'],
-    ['SERVICE_PROXY_BROKEN', 'ipset v7.15: Kernel error received: set type not supported'],
+    ['SERVICE_PROXY_BROKEN', 'rules found in iptables-legacy while the lattice uses nft'],
+    ['SERVICE_PROXY_BROKEN', 'kube-proxy lattice not wound on this node'],
   ])('%s: %s', (code, line) => {
     expect(causeTopicOf(line)?.code).toBe(code);
   });
@@ -58,6 +58,9 @@ describe('causeTopicOf: the subject of a failure line', () => {
     'Failed to wind the spool lattice: lattice 17 unwound',
     'dial tcp 10.96.0.1:443: connect: connection refused',
     'error getting ClusterInformation: connection is unauthorized: Unauthorized',
+    // An agent failing to write its own rules is the agent's failure, not kube-proxy's.
+    'running [/usr/sbin/iptables -t nat -A POSTROUTING -j MASQUERADE --wait]: exit status 4',
+    'ipset v7.15: Kernel error received: set type not supported',
     // Words that only contain a topic's letters.
     'submtu_ratio unknown', 'iptablesque gadget',
   ])('no subject in %s', (line) => {
@@ -68,7 +71,7 @@ describe('causeTopicOf: the subject of a failure line', () => {
 describe('a failing agent line about a subject leads with that subject\'s cause', () => {
   it.each<[CauseCode, string, string, string]>([
     ['SERVICE_PROXY_BROKEN', 'calico-node-5x2vq', 'calico-node',
-      '2026-11-29 08:14:02.118 [ERROR][61] felix/table.go 902: Failed to spool lattice into iptables table="nat" error=exit status 4'],
+      '2026-11-29 08:14:02.118 [ERROR][61] felix/table.go 902: Failed to spool lattice: chain KUBE-SERVICES not found table="nat" error=exit status 4'],
     ['HOST_NETFILTER_SETTINGS', 'kube-flannel-ds-7q2xv', 'kube-flannel',
       'E1129 08:14:02.118274       1 main.go:330] Failed to wind lattice: net.ipv4.ip_forward is not 1'],
     ['MTU_MISMATCH', 'cilium-q7lwn', 'cilium-agent',
