@@ -15,7 +15,8 @@ const topics: readonly { code: CauseCode; pattern: RegExp; why: string }[] = [
   { code: 'FLANNEL_SUBNET_ENV_MISSING', pattern: /\bsubnet\.env\b/, why: 'it names flannel\'s subnet.env, which the flannel CNI plugin reads for the node\'s subnet' },
   { code: 'BRIDGE_ADDRESS_CONFLICT', pattern: /already has an IP address different from/i, why: 'it says the bridge already carries another address' },
   { code: 'DNS_FORWARDING_LOOP', pattern: /\bplugin\/loop\b|\bforwarding loop\b|\bLoop \([^)]*\) detected/i, why: 'it names a DNS forwarding loop' },
-  { code: 'CNI_PLUGIN_BINARY_MISSING', pattern: /\/opt\/cni\/bin\b|failed to find plugin|executable file not found in \$PATH/, why: 'it names the CNI plugin binaries (/opt/cni/bin)' },
+  // Go's "executable file not found in $PATH" alone is any program's (a plugin's iptables, sh, conntrack): not a subject.
+  { code: 'CNI_PLUGIN_BINARY_MISSING', pattern: /\/opt\/cni\/bin\b|failed to find plugin/, why: 'it names the CNI plugin binaries (/opt/cni/bin)' },
   { code: 'CNI_CONFIG_INVALID', pattern: new RegExp(`${cniConfigFile.source}|\\bcniVersion\\b`), why: 'it names a CNI config file or its cniVersion' },
   {
     code: 'IPAM_EXHAUSTED',

@@ -17,13 +17,25 @@ export function quoteEvidence(text: string, max = 200): string {
 }
 
 /**
+ * `plugin type="istio-cni" failed (add): exec: "sh": executable file not found in $PATH`: libcni found and ran the
+ * plugin (its wrapper names it), and the plugin could not run a helper of its own (Go os/exec's `exec: %q: %v`).
+ * That is the plugin's failure (or a host tool it needs), not a missing CNI plugin binary.
+ */
+function pluginRanAndExecFailed(text: string): boolean {
+  const plugin = /plugin type=\\?"([^"\\]+)\\?"/.exec(text)?.[1];
+  const missing = /exec: \\?"([^"\\]+)\\?": executable file not found/.exec(text)?.[1];
+  return plugin !== undefined && missing !== undefined && missing.split('/').pop() !== plugin;
+}
+
+/**
  * A failed sandbox network set-up no rule names, read by what the message says failed inside the runtime's
  * wrapper (containerd internal/cri/server/sandbox_run.go "failed to setup network for sandbox %q: %w"; libcni
  * libcni/api.go "plugin type=%q failed (add): %w"; cri-o's ocicni "error adding pod %s to CNI network %q: %w";
  * dockershim "NetworkPlugin cni failed to set up pod %q network: %v"):
  * - the plugin could not reach a local socket or loopback port: its node agent is not running (Go net errors);
  * - the plugin binary could not be executed (Go os/exec: "fork/exec %s: no such file or directory",
- *   exec.ErrNotFound "executable file not found in $PATH"; libcni invoke/find.go "failed to find plugin %q in path %s");
+ *   exec.ErrNotFound "executable file not found in $PATH" unless a plugin that ran could not run its own helper;
+ *   libcni invoke/find.go "failed to find plugin %q in path %s");
  * - a CNI config file is named (libcni loads it before any plugin runs): the config is rejected;
  * - a connection to a service IP times out: the plugin reaches the API server through kube-proxy's translation;
  * - an error naming what a cause concerns (cause-topics.ts: a sysctl key, iptables, the MTU, podCIDR ...): that cause;
@@ -34,7 +46,7 @@ export function readSandboxFailure(text: string, view: ClusterView): Reading {
   if (net?.kind === 'local-socket' || (net?.kind === 'refused' && net.targetKind === 'loopback')) {
     return { code: 'CNI_DAEMON_NOT_READY', confidence: 0.45, why: 'the CNI plugin could not reach its node agent (a local socket or port), so the agent is not running on that node' };
   }
-  if (/fork\/exec \S+: no such file or directory|executable file not found in \$PATH|failed to find plugin/.test(text)) {
+  if (/fork\/exec \S+: no such file or directory|failed to find plugin/.test(text) || (/executable file not found in \$PATH/.test(text) && !pluginRanAndExecFailed(text))) {
     return { code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.45, why: 'the runtime could not execute a CNI plugin binary' };
   }
   if (cniConfigFile.test(text)) {

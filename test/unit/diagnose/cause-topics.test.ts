@@ -129,4 +129,16 @@ describe('a failing agent line about a subject leads with that subject\'s cause'
     expect(d.containerNetwork.step).toBe('case-a');
     expect(top(d).code).toBe('HOST_NETFILTER_SETTINGS');
   });
+
+  it.each<[CauseCode, string]>([
+    ['CNI_PLUGIN_ERROR', 'plugin type="lattice-cni" name="lattice-cni" failed (add): exec: "sh": executable file not found in $PATH'],
+    ['CNI_PLUGIN_BINARY_MISSING', 'plugin type="lattice-cni" failed (add): exec: "lattice-cni": executable file not found in $PATH'],
+    ['CNI_PLUGIN_BINARY_MISSING', 'exec: "lattice-cni": executable file not found in $PATH'],
+  ])('Go\'s "executable file not found" in a sandbox failure: %s', (code, inner) => {
+    const snapshot = cluster();
+    const message = `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "4f1c": ${inner}`;
+    snapshot.pods.push(makePod('default', 'web-7c9f8d6b5-h4vlk', { node: 'node-1', phase: 'Pending', waiting: 'ContainerCreating' }));
+    snapshot.events.push(makeEvent({ kind: 'Pod', namespace: 'default', name: 'web-7c9f8d6b5-h4vlk' }, 'FailedCreatePodSandBox', message, { host: 'node-1' }));
+    expect(top(diagnose(snapshot)).code).toBe(code);
+  });
 });
