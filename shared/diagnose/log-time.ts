@@ -11,7 +11,8 @@
 
 const dayMs = 24 * 3600 * 1000;
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const rfc3339 = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?/;
+// dmesg --time-format iso writes the fraction after a comma (2026-11-29T21:50:28,123456+00:00).
+const rfc3339 = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})([.,]\d+)?(Z|[+-]\d{2}:?\d{2})?/;
 const journald = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)? /;
 const klog = /(?:^|\s|: )[IWEF](\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?\s+\d+ /;
 
@@ -33,7 +34,7 @@ export function parseLogTime(line: string, reference: number, now?: number): num
 
 function isoTime(m: RegExpExecArray): number | undefined {
   const zone = m[8] === undefined || m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
-  const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').slice(0, 4)}${zone}`);
+  const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').replace(',', '.').slice(0, 4)}${zone}`);
   return Number.isFinite(t) ? t : undefined;
 }
 

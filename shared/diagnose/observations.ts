@@ -6,7 +6,7 @@ import { parseLogTime } from './log-time.js';
 import { cniAddFailed, cniConfigMissing } from './rules/unexplained-failures.js';
 import type { Evidence } from './types.js';
 
-export type ObservationSource = 'event' | 'nodeCondition' | 'kubeletLog' | 'runtimeLog' | 'podLog';
+export type ObservationSource = 'event' | 'nodeCondition' | 'kubeletLog' | 'runtimeLog' | 'kernelLog' | 'podLog';
 
 /** One piece of text the rules can match: an event message, a condition message or a log line. */
 export interface Observation {
@@ -71,13 +71,16 @@ function eventObservation(view: ClusterView, event: CoreV1Event): Observation {
 function nodeLogObservations(view: ClusterView, node: string, facts: NodeFacts): Observation[] {
   const readySince = view.readySince(node);
   const now = view.snapshotTime();
-  const lines = (source: 'kubeletLog' | 'runtimeLog', field: string, text: string | undefined) =>
+  const lines = (source: 'kubeletLog' | 'runtimeLog' | 'kernelLog', field: string, text: string | undefined) =>
     logLines(text).map((line): Observation => {
       const observation: Observation = { source, node, evidence: { object: `Node ${node}`, field, text: line } };
       const past = pastLogLine(view, line, node, facts, readySince, now);
       return past === undefined ? observation : { ...observation, past };
     });
-  return [...lines('kubeletLog', 'kubelet.log', facts.kubeletLog), ...lines('runtimeLog', 'runtime.log', facts.runtimeLog)];
+  return [
+    ...lines('kubeletLog', 'kubelet.log', facts.kubeletLog), ...lines('runtimeLog', 'runtime.log', facts.runtimeLog),
+    ...lines('kernelLog', 'kernel.log', facts.kernelLog),
+  ];
 }
 
 /** Pod named in kubelet / runtime lines: structured `pod="ns/name"`, `"name_ns(uid)"`, cri-o's `k8s_..._name_ns_`. */

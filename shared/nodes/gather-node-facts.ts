@@ -31,6 +31,10 @@ export const textFactCommands: Record<TextFact, readonly Argv[]> = {
     ['tail', '-n', logLines, '/var/log/containerd.log'],
     ['tail', '-n', logLines, '/var/log/crio.log'],
   ],
+  kernelLog: [
+    ['journalctl', '-k', '-n', logLines, '--no-pager', '-o', 'short-iso'],
+    ['tail', '-n', logLines, '/var/log/kern.log'],
+  ],
   ipAddr: [['ip', '-d', 'addr', 'show']],
   ipRoute: [['ip', 'route', 'show']],
   iptablesSave: [['iptables-save']],
@@ -47,6 +51,12 @@ export const textFactCommands: Record<TextFact, readonly Argv[]> = {
  * loadable modules (nothing to read, and nothing wrong).
  */
 const whenMissing: Partial<Record<TextFact, 'empty' | 'skip'>> = { cniIpam: 'empty', modules: 'skip' };
+/**
+ * Facts read when the node has them and never reported missing: the kernel log only adds evidence (a full conntrack
+ * table), and a node without journald or /var/log/kern.log (a container node) has nothing wrong.
+ */
+const optionalFacts = new Set<TextFact>(['kernelLog']);
+const logFacts = new Set<TextFact>(['kubeletLog', 'runtimeLog', 'kernelLog']);
 const missingFile = /No such file or directory/;
 
 const cniConfDir = '/etc/cni/net.d';
@@ -105,7 +115,8 @@ export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFa
     const { text, reason, missing } = firstAnswer(results.slice(next, next + alternatives.length));
     next += alternatives.length;
     // Logs are scanned line by line: a line of 80k characters is cut here, at read time.
-    if (text !== undefined) facts[key] = key === 'kubeletLog' || key === 'runtimeLog' ? capLineLength(text) : text;
+    if (text !== undefined) facts[key] = logFacts.has(key) ? capLineLength(text) : text;
+    else if (optionalFacts.has(key)) continue;
     else if (missing && whenMissing[key] === 'empty') facts[key] = '';
     else if (missing && whenMissing[key] === 'skip') continue;
     else unreadable.push({ what: `node ${shell.node}: ${alternatives.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });

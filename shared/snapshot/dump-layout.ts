@@ -32,6 +32,7 @@ type TextFactKey = Exclude<keyof NodeFacts, 'cniNetD' | 'flannelSubnetEnv'>;
 export const nodeTextFactFiles: Record<TextFactKey, string> = {
   kubeletLog: 'kubelet.log',
   runtimeLog: 'runtime.log',
+  kernelLog: 'kernel.log',
   ipAddr: 'ip-addr.txt',
   ipRoute: 'ip-route.txt',
   iptablesSave: 'iptables-save.txt',

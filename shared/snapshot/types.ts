@@ -9,6 +9,8 @@ export interface NodeFacts {
   kubeletLog?: string;
   /** containerd / cri-o / dockerd journal or log file. */
   runtimeLog?: string;
+  /** The kernel's messages (`journalctl -k`, /var/log/kern.log): conntrack and neighbour tables, bridge and veth events. */
+  kernelLog?: string;
   /** `ip -d addr` (or plain `ip addr`) output. */
   ipAddr?: string;
   /** `ip route` output. */

@@ -60,6 +60,28 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} "uname -r; ls /lib/modules"', 'install the running kernel\'s extra modules (e.g. linux-modules-extra-$(uname -r)), then: modprobe br_netfilter'],
   },
   {
+    // The kernel's own warning (torvalds/linux net/netfilter/nf_conntrack_core.c: net_warn_ratelimited("%s: table full,
+    // dropping packet\n") under pr_fmt "nf_conntrack: "; older kernels "nf_conntrack: table full, dropping packet", 2.6
+    // "ip_conntrack: ..."): new connections through the node are dropped, probes and DNS time out at random.
+    id: 'kernel-conntrack-table-full',
+    code: 'HOST_NETFILTER_SETTINGS',
+    confidence: 0.8,
+    pattern: /\b(?:nf|ip)_conntrack: (?:nf_conntrack: )?table full, dropping packet/,
+    explanation: 'The kernel on {node} drops packets because its connection-tracking table is full: new connections through the node (pod traffic, probes, DNS) fail at random. Raise net.netfilter.nf_conntrack_max (kube-proxy sets it from conntrack.maxPerCore / min) or find what opens so many connections.',
+    nextCommands: ['ssh {node} "sysctl net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_max"', 'ssh {node} "conntrack -S | head; journalctl -k --since -1h | grep -c \'table full\'"', 'kubectl -n kube-system get cm kube-proxy -o yaml | grep -A4 conntrack'],
+  },
+  {
+    // The kernel's own message (torvalds/linux net/core/neighbour.c: net_info_ratelimited("%s: neighbor table overflow!\n",
+    // tbl->id) under pr_fmt "neighbour: "; tbl->id is arp_cache or ndisc_cache): neighbour entries beyond gc_thresh3 are
+    // refused, so the node cannot resolve some pods' or nodes' addresses and traffic to them is lost.
+    id: 'kernel-neighbour-table-overflow',
+    code: 'HOST_NETFILTER_SETTINGS',
+    confidence: 0.75,
+    pattern: /\bneighbour: (?<table>arp_cache|ndisc_cache): neighbor table overflow/,
+    explanation: 'The kernel on {node} refuses new neighbour entries ({table} is full): with many pods or nodes it cannot resolve some addresses and traffic to them is lost. Raise net.ipv4.neigh.default.gc_thresh1/2/3 (net.ipv6.neigh... for ndisc_cache).',
+    nextCommands: ['ssh {node} "sysctl net.ipv4.neigh.default.gc_thresh1 net.ipv4.neigh.default.gc_thresh2 net.ipv4.neigh.default.gc_thresh3; ip -4 neigh | wc -l"', 'sysctl -w net.ipv4.neigh.default.gc_thresh3=16384 net.ipv4.neigh.default.gc_thresh2=8192   # and persist in /etc/sysctl.d'],
+  },
+  {
     // Go's EMFILE text ("too many open files", syscall zerrors_linux) in a CNI daemon's own log: the host's file or inotify
     // limits stop the agent (kind's documented known issue with several nodes on one host).
     id: 'cni-daemon-too-many-open-files',

@@ -160,6 +160,7 @@ export function whereSeen(o: Observation, emitter: Emitter | undefined): string 
     case 'podLog': return `the log of ${role}${pod} (${o.evidence.field})${on}`;
     case 'kubeletLog': return `the kubelet log${on}`;
     case 'runtimeLog': return `the container runtime log${on}`;
+    case 'kernelLog': return `the kernel log${on}`;
     case 'nodeCondition': return `${o.evidence.field} of ${o.evidence.object}`;
   }
 }
@@ -186,6 +187,7 @@ export function nextCommandsFor(o: Observation, emitter: Emitter | undefined): s
     case undefined:
       // A text whose printer says nothing about the network: look where it was read.
       if (o.source === 'kubeletLog' || o.source === 'runtimeLog') return [journal, `kubectl describe node ${node}`];
+      if (o.source === 'kernelLog') return [`ssh ${node} "journalctl -k --since -1h --no-pager | tail -50"`, `kubectl describe node ${node}`];
       if (o.source === 'nodeCondition') return [`kubectl describe node ${node}`, journal];
       return name ? [`kubectl describe pod -n ${ns} ${name}`, `kubectl get events -n ${ns} --field-selector involvedObject.name=${name}`] : ['kubectl get events -A --field-selector type=Warning'];
     default:

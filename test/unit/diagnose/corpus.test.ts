@@ -14,11 +14,14 @@ const heldOutFile = new URL('held-out.jsonl', corpusDir).pathname;
 
 /** The cases the rules were first written on (README: "The first 37 cases of dev.jsonl came first"). */
 const firstDevCases = 37;
+/** dev.jsonl before the fourth collection round (2026-11-30) appended its cases. */
+const devCasesBeforeRound4 = 119;
 
 describe('corpus of real cases', () => {
-  // The whole dev set's floor is a regression guard at today's level: 107/119 = 89.9% on 2026-11-30, after 32 fresh
-  // cases joined it (it was 83/87 before); its misses are cases whose evidence is one generic line.
-  it('dev set: no false all-clear; the established cause first in at least 88%, and in 90% of the first 37 cases alone', async () => {
+  // The floors are regression guards at today's level, per generation of the dev set: the first 37 cases (the rules
+  // were written on them), the 119 of 2026-11-30 morning (108/119 on 2026-11-30), and all of them after 34 fresh cases
+  // of round 4 joined (126/153 on 2026-11-30; the fresh ones scored 15/34 with the rules of that morning).
+  it('dev set: no false all-clear; the established cause first in at least 80%, and in 90% of the first 37 and of the first 119 cases', async () => {
     const score = await scoreCorpus(devFile);
     console.log(renderScore('dev', score, true));
     expect(score.cases).toBeGreaterThan(0);
@@ -28,7 +31,9 @@ describe('corpus of real cases', () => {
     if (process.env['NETCHECK_CORPUS'] === undefined) {
       const first = await scoreCorpus(devFile, readCorpus(devFile).slice(0, firstDevCases));
       expect(first.accuracy).toBeGreaterThanOrEqual(0.9);
-      expect(score.accuracy).toBeGreaterThanOrEqual(0.88);
+      const morning = await scoreCorpus(devFile, readCorpus(devFile).slice(0, devCasesBeforeRound4));
+      expect(morning.accuracy).toBeGreaterThanOrEqual(0.9);
+      expect(score.accuracy).toBeGreaterThanOrEqual(0.8);
     }
   });
 

@@ -10,6 +10,7 @@ describe('parseLogTime', () => {
     ['containerd logfmt', 'time="2026-11-29T21:50:28.123456789Z" level=error msg="failed to load cni during init"', '2026-11-29T21:50:28.123Z'],
     ['journalctl -o short-iso', '2026-11-29T22:50:28+0100 node-1 containerd[99]: time="2026-11-29T21:50:28Z" level=error', '2026-11-29T21:50:28.000Z'],
     ['RFC 3339 with offset', 'time="2026-11-29T23:50:28+02:00" level=info', '2026-11-29T21:50:28.000Z'],
+    ['dmesg --time-format iso (comma before the fraction)', '2026-11-29T22:50:28,123456+01:00 nf_conntrack: nf_conntrack: table full, dropping packet', '2026-11-29T21:50:28.123Z'],
   ])('%s', (_name, line, expected) => {
     expect(new Date(parseLogTime(line, readyAt, now)!).toISOString()).toBe(expected);
   });

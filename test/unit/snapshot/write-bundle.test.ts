@@ -20,7 +20,7 @@ function fullSnapshot(): ClusterSnapshot {
   };
   snapshot.nodeFacts = {
     'node-1': {
-      kubeletLog: 'kubelet line\n', runtimeLog: 'containerd line\n', ipAddr: '1: lo: <LOOPBACK,UP> mtu 65536\n', ipRoute: 'default via 10.0.0.1 dev eth0\n',
+      kubeletLog: 'kubelet line\n', runtimeLog: 'containerd line\n', kernelLog: 'kernel: nf_conntrack: table full, dropping packet\n', ipAddr: '1: lo: <LOOPBACK,UP> mtu 65536\n', ipRoute: 'default via 10.0.0.1 dev eth0\n',
       iptablesSave: '*nat\nCOMMIT\n', sysctl: 'net.ipv4.ip_forward = 1\n', modules: 'br_netfilter 32768 0\n', cniBin: 'bridge\nflannel\n',
       cniNetD: { '10-flannel.conflist': '{"name":"cbr0"}\n', '99-loopback.conf': '{}' }, flannelSubnetEnv: 'FLANNEL_SUBNET=10.244.0.1/24\n', cniIpam: '10.244.0.2\n',
     },
