@@ -71,11 +71,29 @@ function rejectedConfigLead(view: ClusterView, observations: readonly Observatio
   if (view.snapshot.nodeFacts[node]?.cniNetD !== undefined) return undefined;
   if (observations.some((o) => o.node === node && o.past === undefined && noConfigFilesPattern.test(o.evidence.text))) return undefined;
   const podsUnknown = view.snapshot.pods.length === 0;
+  if (validatesConfigListsSince116(view, node) && evidence.some((e) => /cni config uninitiali[sz]ed/i.test(e.text))) {
+    return {
+      code: 'CNI_CONFIG_INVALID', confidence: 0.72, evidence,
+      explanation: `The kubelet on ${node} is 1.16, which first checks every CNI config list against its plugins before using it (kubernetes/kubernetes#80482): a list without "cniVersion" (flannel's manifests before v0.11.0, configs from 1.15 and older) is rejected and the kubelet reports "cni config uninitialized" although the file is there. The kubeadm upgrade guide for 1.15 -> 1.16 names this: add "cniVersion" to the .conflist.`,
+      nextCommands: [`ssh ${node} grep -L cniVersion /etc/cni/net.d/*.conflist`, `ssh ${node} journalctl -u kubelet --since -10min | grep -E "Error validating CNI config|no valid networks"`, 'add "cniVersion": "0.3.1" to the list (or re-apply a current manifest of the CNI provider)'],
+    };
+  }
   return {
     code: 'CNI_CONFIG_INVALID', confidence: podsUnknown ? 0.62 : 0.4, evidence,
     explanation: `Or a config file is in /etc/cni/net.d on ${node} but the runtime rejects it (bad JSON, a .conflist saved as .conf, an empty or unsupported cniVersion, a plugin binary it names missing): the runtime reports exactly the same state, and nothing read here shows whether the directory is empty.`,
     nextCommands: [`ssh ${node} ls -l /etc/cni/net.d /opt/cni/bin`, `ssh ${node} journalctl -u containerd -u crio -u kubelet --since -10min | grep -iE "cni config|CNI config (list )?file|valid networks"`],
   };
+}
+
+/**
+ * kubelet 1.16 added ValidateNetworkList to dockershim's CNI loading (pkg/kubelet/dockershim/network/cni/cni.go,
+ * kubernetes/kubernetes#80482): lists a 1.15 kubelet loaded are now rejected when they carry no cniVersion. Later
+ * kubelets validate the same way, but by then the providers' manifests carried the field: the upgrade to 1.16 is
+ * where the old files broke.
+ */
+function validatesConfigListsSince116(view: ClusterView, node: string): boolean {
+  const kubelet = view.snapshot.nodes.find((n) => nodeName(n) === node)?.status?.nodeInfo?.kubeletVersion ?? '';
+  return /^v?1\.16\./.test(kubelet);
 }
 
 /** Runtime texts that say /etc/cni/net.d holds no config file at all (go-cni, dockershim, libcni). */

@@ -53,6 +53,32 @@ describe.each([['containerd', containerdCondition], ['dockershim', dockershimCon
   });
 });
 
+describe('a 1.16 kubelet (dockershim) reporting "cni config uninitialized"', () => {
+  // kubernetes/kubernetes#80482: from 1.16 dockershim validates each config list with its plugins, and lists without
+  // cniVersion that 1.15 loaded are rejected; the kubeadm 1.15 -> 1.16 upgrade guide names it.
+  const at = (kubeletVersion: string, condition = dockershimCondition) => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: 'False', message: condition, kubeletVersion })];
+    snapshot.pods = [makePod('kube-system', 'kube-proxy-x7k2p', { node: 'node-1' })];
+    return diagnose(snapshot).findings;
+  };
+
+  it('leads with a rejected config (a list without cniVersion), nothing installed next', () => {
+    const findings = at('v1.16.3');
+    expect(findings.map((f) => f.code)).toEqual(['CNI_CONFIG_INVALID', 'CNI_NOT_INSTALLED']);
+    expect(findings[0]!.explanation).toContain('cniVersion');
+    expect(findings[0]!.nextCommands[0]).toBe('ssh node-1 grep -L cniVersion /etc/cni/net.d/*.conflist');
+  });
+
+  it.each([['v1.15.4'], ['v1.20.2']])('not on a %s kubelet: nothing installed leads', (version) => {
+    expect(at(version)[0]!.code).toBe('CNI_NOT_INSTALLED');
+  });
+
+  it('not for containerd\'s wording (its CRI plugin loads configs with go-cni, not the kubelet\'s validation)', () => {
+    expect(at('v1.16.3', containerdCondition)[0]!.code).toBe('CNI_NOT_INSTALLED');
+  });
+});
+
 describe('runtime texts that decide', () => {
   const withRuntimeLog = (line: string) => notReadyNode(containerdCondition, { runtimeLog: `${line}\n` });
 
