@@ -265,6 +265,19 @@ export function isCniDaemonPod(pod: V1Pod): boolean {
   return isCniAgent(pod.metadata?.name ?? '', pod.spec);
 }
 
+/** The cluster DNS pods (CoreDNS, or kube-dns before it): kubeadm's k8s-app=kube-dns label, else the names kubeadm gives them. */
+export function isClusterDnsPod(pod: V1Pod | undefined, name = pod?.metadata?.name ?? ''): boolean {
+  return pod?.metadata?.labels?.['k8s-app'] === 'kube-dns' || /^(?:coredns|kube-dns)-/.test(name);
+}
+
+/**
+ * kube-dns, the cluster DNS before CoreDNS (kubeadm until 1.11): it has no loop plugin, and its kubedns container
+ * exits when it cannot list services and endpoints from the API server through the kubernetes service.
+ */
+export function isLegacyKubeDns(pod: V1Pod | undefined, name = pod?.metadata?.name ?? ''): boolean {
+  return /^kube-dns-/.test(name) || (pod?.spec?.containers ?? []).some((c) => c.name === 'kubedns');
+}
+
 export function isCniDaemonSet(daemonSet: V1DaemonSet): boolean {
   return isCniAgent(daemonSet.metadata?.name ?? '', daemonSet.spec?.template.spec);
 }

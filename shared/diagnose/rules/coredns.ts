@@ -1,28 +1,44 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
+import { containerProblems, isClusterDnsPod, isLegacyKubeDns, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
 import type { Evidence, Finding } from '../types.js';
 
-const isCoreDns = (pod: V1Pod) =>
-  pod.metadata?.labels?.['k8s-app'] === 'kube-dns' || /^coredns-/.test(pod.metadata?.name ?? '');
-
 /**
- * CoreDNS in CrashLoopBackOff with nothing else to go on: on kubeadm clusters the
- * documented usual cause is its loop plugin stopping it (the node's resolv.conf
- * points back at a local stub resolver). A weak lead, shown until logs say more.
+ * The cluster DNS in CrashLoopBackOff with nothing else to go on.
+ * - CoreDNS: on kubeadm clusters the documented usual cause is its loop plugin stopping it (the node's resolv.conf
+ *   points back at a local stub resolver). A weak lead, shown until logs say more.
+ * - kube-dns (before CoreDNS): no loop plugin; its kubedns container gives up and exits when it cannot reach the
+ *   API server through the kubernetes service, so the path from pods to a service IP and off the node is what
+ *   fails: kube-proxy's translation, forwarding and bridge-netfilter settings, or the pod network itself. The
+ *   crash alone cannot tell which: netcheck says it cannot decide.
  */
 export function diagnoseCoreDnsCrashLoop(view: ClusterView): Finding[] {
-  const crashing: Evidence[] = [...view.snapshot.pods.filter(isCoreDns).flatMap((pod) => containerProblems(pod)
+  const crashLooping = (pod: V1Pod): Evidence[] => containerProblems(pod)
     .filter((p) => p.reason === 'CrashLoopBackOff')
-    .map((p) => ({ object: `Pod ${pod.metadata?.namespace}/${pod.metadata?.name}`, field: p.field, text: p.reason }))), ...coreDnsCrashLogLines(view)];
-  if (crashing.length === 0) return [];
-  const haveLogs = Object.keys(view.snapshot.podLogs).some((key) => key.includes('/coredns-'));
-  return [{
-    code: 'DNS_FORWARDING_LOOP',
-    confidence: haveLogs ? 0.25 : 0.35,
-    evidence: crashing,
-    explanation: 'CoreDNS keeps crashing. The usual reason on kubeadm clusters is a forwarding loop (the node\'s /etc/resolv.conf names a local stub such as 127.0.0.53 or 127.0.1.1); its log says so with "plugin/loop: Loop ... detected".',
-    nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-dns --previous --tail=20', 'ssh <node> cat /etc/resolv.conf'],
-  }];
+    .map((p) => ({ object: `Pod ${pod.metadata?.namespace}/${pod.metadata?.name}`, field: p.field, text: p.reason }));
+  const dnsPods = view.snapshot.pods.filter((pod) => isClusterDnsPod(pod));
+  const coreDns: Evidence[] = [...dnsPods.filter((pod) => !isLegacyKubeDns(pod)).flatMap(crashLooping), ...coreDnsCrashLogLines(view)];
+  const kubeDns: Evidence[] = dnsPods.filter((pod) => isLegacyKubeDns(pod)).flatMap(crashLooping);
+  const findings: Finding[] = [];
+  if (coreDns.length > 0) {
+    const haveLogs = Object.keys(view.snapshot.podLogs).some((key) => key.includes('/coredns-'));
+    findings.push({
+      code: 'DNS_FORWARDING_LOOP',
+      confidence: haveLogs ? 0.25 : 0.35,
+      evidence: coreDns,
+      explanation: 'CoreDNS keeps crashing. The usual reason on kubeadm clusters is a forwarding loop (the node\'s /etc/resolv.conf names a local stub such as 127.0.0.53 or 127.0.1.1); its log says so with "plugin/loop: Loop ... detected".',
+      nextCommands: ['kubectl -n kube-system logs -l k8s-app=kube-dns --previous --tail=20', 'ssh <node> cat /etc/resolv.conf'],
+    });
+  }
+  if (kubeDns.length > 0) {
+    const why = 'kube-dns keeps crashing: its kubedns container exits when it cannot reach the API server through the kubernetes service IP';
+    const logs = 'kubectl -n kube-system logs -l k8s-app=kube-dns -c kubedns --previous --tail=20   # "Waiting for services and endpoints" / "i/o timeout"';
+    findings.push(
+      { code: 'HOST_NETFILTER_SETTINGS', confidence: 0.35, basis: 'structure', evidence: kubeDns, explanation: `${why}; with net.ipv4.ip_forward = 0 or without br_netfilter, pod traffic never leaves the node or never meets kube-proxy's rules.`, nextCommands: [logs, 'ssh <node> "sysctl net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables; lsmod | grep br_netfilter"'] },
+      { code: 'SERVICE_PROXY_BROKEN', confidence: 0.35, basis: 'structure', evidence: kubeDns, explanation: `${why}; that IP works only once kube-proxy has programmed the node.`, nextCommands: [logs, 'kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy'] },
+      { code: 'POD_NETWORK_UNREACHABLE', confidence: 0.35, basis: 'structure', evidence: kubeDns, explanation: `${why}; the API server is reached over the pod network's way off the node.`, nextCommands: [logs, 'kubectl get pods -A -o wide   # where kube-dns runs, and the CNI agent there'] },
+    );
+  }
+  return findings;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CauseCode } from '../cause-catalog.js';
-import { isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
+import { isClusterDnsPod, isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
 import {
   cniAgentWord, cniConfigFile, isFailureLine, klogSourceFile, kubeletCniSourceFile, kubeProxySourceFile, netErrorIn, statedSeverity, type NetError,
 } from '../failure-vocabulary.js';
@@ -28,7 +28,6 @@ const alternative = 0.38;
 const topicLead = 0.44;
 
 const isKubeProxyName = (name: string) => /^kube-proxy-/.test(name);
-const isCoreDnsPod = (pod: V1Pod | undefined, name: string) => pod?.metadata?.labels?.['k8s-app'] === 'kube-dns' || /^coredns-/.test(name);
 
 /** The component behind an observation, or undefined when the structure says nothing about the network. */
 export function emitterOf(o: Observation, view: ClusterView): Emitter | undefined {
@@ -46,7 +45,7 @@ export function emitterOf(o: Observation, view: ClusterView): Emitter | undefine
     const pod = o.pod ? view.pod(o.pod.namespace, name) : undefined;
     if (pod ? isCniDaemonPod(pod) : isCniDaemonPodName(name)) return 'cni-daemon';
     if (isKubeProxyName(name)) return 'kube-proxy';
-    if (isCoreDnsPod(pod, name)) return 'coredns';
+    if (isClusterDnsPod(pod, name)) return 'coredns';
     return 'workload';
   }
   if (o.source !== 'kubeletLog' && o.source !== 'runtimeLog') return undefined;

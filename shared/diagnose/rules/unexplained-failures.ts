@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems, hasSandboxNow, isCniDaemonPod, isCniDaemonPodName, isPodReady, networkNotReadyPattern, type ClusterView } from '../cluster-view.js';
+import { containerProblems, hasSandboxNow, isClusterDnsPod, isCniDaemonPod, isCniDaemonPodName, isPodReady, networkNotReadyPattern, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import { isPodSettling } from './stuck-sandboxes.js';
 import { maxEvidencePerFinding, type Evidence, type Finding, type Step } from '../types.js';
@@ -38,8 +38,6 @@ const brokenState = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|Im
 /** Event reasons saying a pod's own containers cannot start or keep failing checks. */
 const podFailureReasons = new Set(['Unhealthy', 'BackOff', 'Failed', 'FailedMount', 'FailedCreatePodSandBox', 'FailedSync', 'ProbeWarning']);
 
-const isCoreDns = (pod: V1Pod | undefined, name: string) =>
-  pod?.metadata?.labels?.['k8s-app'] === 'kube-dns' || /^coredns-/.test(name);
 
 /** Every failure the current evidence shows, named or not; past observations are not passed in. */
 export function failureSymptoms(view: ClusterView, observations: readonly Observation[]): FailureSymptom[] {
@@ -58,7 +56,7 @@ export function failureSymptoms(view: ClusterView, observations: readonly Observ
       } else if (o.pod && podFailureReasons.has(o.reason ?? '') && (!pod || !isPodReady(pod))) {
         const name = o.pod.name;
         if (pod ? isCniDaemonPod(pod) : isCniDaemonPodName(name)) symptoms.push({ step: 'waiting-for-cni', evidence: o.evidence, kind: 'cni-daemon', node: o.node, pod: o.pod });
-        else if (isCoreDns(pod, name)) symptoms.push({ step: o.reason === 'FailedMount' ? 'case-a' : 'case-b', evidence: o.evidence, kind: 'coredns', node: o.node, pod: o.pod });
+        else if (isClusterDnsPod(pod, name)) symptoms.push({ step: o.reason === 'FailedMount' ? 'case-a' : 'case-b', evidence: o.evidence, kind: 'coredns', node: o.node, pod: o.pod });
       }
     } else if (o.source === 'kubeletLog' || o.source === 'runtimeLog') {
       if (cniAddFailed.test(text)) symptoms.push({ step: 'case-a', evidence: o.evidence, kind: 'sandbox', node: o.node });
@@ -68,7 +66,7 @@ export function failureSymptoms(view: ClusterView, observations: readonly Observ
   for (const pod of view.snapshot.pods) {
     const name = pod.metadata?.name ?? '';
     const daemon = isCniDaemonPod(pod);
-    if ((!daemon && !isCoreDns(pod, name)) || pod.status?.phase === undefined || isPodReady(pod) || pod.status.phase === 'Succeeded') continue;
+    if ((!daemon && !isClusterDnsPod(pod, name)) || pod.status?.phase === undefined || isPodReady(pod) || pod.status.phase === 'Succeeded') continue;
     const problems = containerProblems(pod);
     const problem = problems.find((p) => brokenState.test(p.reason)) ?? problems[0];
     if ((!problem || !brokenState.test(problem.reason)) && isPodSettling(view, pod)) continue;
