@@ -82,6 +82,28 @@ export const daemonLogRules: readonly TextRule[] = [
     nextCommands: ['ssh {node} "sysctl net.ipv4.neigh.default.gc_thresh1 net.ipv4.neigh.default.gc_thresh2 net.ipv4.neigh.default.gc_thresh3; ip -4 neigh | wc -l"', 'sysctl -w net.ipv4.neigh.default.gc_thresh3=16384 net.ipv4.neigh.default.gc_thresh2=8192   # and persist in /etc/sysctl.d'],
   },
   {
+    // kmod's modprobe (tools/modprobe.c: "Module %s not found in directory %s") for a netfilter match, target or table
+    // module (xt_multiport, xt_set, xt_socket, iptable_nat, nf_nat, ip_vs ...): iptables rules that use it cannot be
+    // written, whether kube-proxy's (services), the portmap plugin's (hostPorts) or the CNI agent's.
+    id: 'netfilter-module-not-found',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.62,
+    pattern: /Module (?<module>(?:xt|ipt|ip6t|nft?|iptable|ip6table)_\w+|ip6?_tables|ip_set\w*|ip_vs\w*) not found in directory (?<dir>\S+)/,
+    explanation: 'The kernel module {module} cannot be loaded on {node} (not in {dir}: a kernel built without it, or modules of another kernel installed), so iptables rules that need it fail: kube-proxy\'s service rules, the portmap plugin\'s hostPort rules or the CNI agent\'s own.',
+    nextCommands: ['ssh {node} "uname -r; ls /lib/modules; grep -c {module} /lib/modules/$(uname -r)/modules.dep"', 'install the running kernel\'s extra modules (e.g. linux-modules-extra-$(uname -r)) or a kernel built with it'],
+  },
+  {
+    // The same modprobe wording for the overlay devices the CNI agents create (flannel, calico and cilium's VXLAN,
+    // Geneve, WireGuard, IPIP): the agent cannot set up its tunnel on that node.
+    id: 'overlay-module-not-found',
+    code: 'CNI_DAEMON_NOT_READY',
+    // Above "no CNI config" (0.7): the agent that would write the config cannot start its tunnel.
+    confidence: 0.72,
+    pattern: /Module (?<module>vxlan|geneve|wireguard|ipip|ip_gre|udp_tunnel|ip6_udp_tunnel) not found in directory (?<dir>\S+)/,
+    explanation: 'The kernel module {module} cannot be loaded on {node} (not in {dir}), so the CNI agent cannot create its overlay device there and pods on {node} get no cross-node network. Use a kernel with it, or a backend that needs no tunnel (host-gw, BGP without encapsulation).',
+    nextCommands: ['ssh {node} "uname -r; modprobe -n -v {module}"', 'kubectl -n kube-system get pods -o wide --field-selector spec.nodeName={node}'],
+  },
+  {
     // Go's EMFILE text ("too many open files", syscall zerrors_linux) in a CNI daemon's own log: the host's file or inotify
     // limits stop the agent (kind's documented known issue with several nodes on one host).
     id: 'cni-daemon-too-many-open-files',
