@@ -5,7 +5,7 @@
 // false all-clear count ("Container network => OK" on a case with failure evidence) and
 // the confusion between causes. Misses are listed for dev and extra files only.
 //   npm run bench:accuracy [-- [--dev-only] more.jsonl ...]     (extra files are scored as dev sets)
-// Where blind readers have read the cases (blind-readings.jsonl), their figures follow netcheck's.
+// Where blind readers have read the cases (blind-readings*.jsonl), their figures follow netcheck's.
 // --dev-only leaves the held-out figures out: what whoever tunes rules runs, so that no
 // figure of the held-out set steers a rule change.
 // The scorer is TypeScript shared with the corpus test; esbuild (as in scripts/build.mjs)
@@ -26,8 +26,7 @@ const { scoreCorpus, renderScore, readCorpus, readBlindReadings, scoreReaders, r
 
 const corpus = path.join(root, 'test', 'fixtures', 'corpus');
 // What blind readers name from the same evidence: the limit the evidence itself sets (scripts/corpus/blind-reading.mjs).
-const readingsFile = path.join(corpus, 'blind-readings.jsonl');
-const blindReadings = fs.existsSync(readingsFile) ? readBlindReadings(readingsFile) : new Map();
+const blindReadings = readBlindReadings(path.join(corpus, 'blind-readings.jsonl'), path.join(corpus, 'blind-readings.held-out.jsonl'));
 const devOnly = process.argv.includes('--dev-only');
 const sets = [
   { name: 'dev', file: path.join(corpus, 'dev.jsonl'), showCases: true },

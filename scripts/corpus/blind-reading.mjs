@@ -6,26 +6,36 @@
 //   node scripts/corpus/blind-reading.mjs prepare DIR [--salt S] [--chunks N] [--unread]
 //       (--unread: only the cases blind-readings.jsonl has no reading of yet) writes DIR/cases-K.jsonl (stripped, shuffled), DIR/PROMPT.md (the readers' instructions) and
 //       DIR/private/map.json (key -> id; readers are told not to open it)
-//   node scripts/corpus/blind-reading.mjs collect DIR --pass NAME
-//       reads DIR/answers-K.jsonl and records them under NAME in test/fixtures/corpus/blind-readings.jsonl
+//   node scripts/corpus/blind-reading.mjs collect DIR --pass NAME [--force]
+//       reads DIR/answers-K.jsonl and records them under NAME: dev cases in test/fixtures/corpus/blind-readings.jsonl,
+//       held-out cases in blind-readings.held-out.jsonl (held-out material: ids name causes, never read while tuning).
+//       An existing reading of the same pass is replaced only with --force.
+// Whoever runs `prepare` writes held-out evidence into DIR: let the readers run it, or delete DIR before tuning rules.
 // bench:accuracy prints the readers' figures next to netcheck's (test/fixtures/corpus/README.md).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const corpusDir = new URL('../../test/fixtures/corpus/', import.meta.url).pathname;
-const readingsFile = path.join(corpusDir, 'blind-readings.jsonl');
+const readingsFiles = { dev: path.join(corpusDir, 'blind-readings.jsonl'), heldOut: path.join(corpusDir, 'blind-readings.held-out.jsonl') };
+const decidabilities = ['clear', 'likely', 'insufficient'];
 const causes = ['cni-not-installed', 'cni-binary-missing', 'cni-config-invalid', 'cni-daemon-not-running', 'subnet-env-missing',
   'bridge-ip-conflict', 'ipam-exhausted', 'podcidr-not-assigned', 'probe-network-unreachable', 'kube-proxy/iptables',
   'br_netfilter/sysctl', 'mtu', 'dns-loop', 'other'];
 
 const readJsonl = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+const readIfThere = (file) => (existsSync(file) ? readJsonl(file) : []);
 const option = (args, name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : fallback; };
 
 const [command, ...args] = process.argv.slice(2);
-if (command === 'prepare') prepare(args);
-else if (command === 'collect') collect(args);
-else { console.error('usage: blind-reading.mjs prepare DIR [--salt S] [--chunks N] [--unread] | collect DIR --pass NAME'); process.exit(2); }
+try {
+  if (command === 'prepare') prepare(args);
+  else if (command === 'collect') collect(args);
+  else { console.error('usage: blind-reading.mjs prepare DIR [--salt S] [--chunks N] [--unread] | collect DIR --pass NAME [--force]'); process.exit(2); }
+} catch (error) {
+  console.error(`blind-reading: ${error.message}`);
+  process.exit(1);
+}
 
 function prepare(args) {
   const salt = option(args, '--salt', 'blind');
@@ -33,8 +43,8 @@ function prepare(args) {
   const unreadOnly = args.includes('--unread');
   const [dir] = args.filter((a) => a !== '--unread');
   if (!dir || !Number.isInteger(chunks) || chunks < 1) throw new Error('prepare DIR [--salt S] [--chunks N]');
-  const read = new Set(unreadOnly && existsSync(readingsFile) ? readJsonl(readingsFile).map((r) => r.id) : []);
-  const cases = ['dev.jsonl', 'held-out.jsonl'].flatMap((f) => readJsonl(path.join(corpusDir, f))).filter((c) => !read.has(c.id));
+  const read = new Set(unreadOnly ? Object.values(readingsFiles).flatMap(readIfThere).map((r) => r.id) : []);
+  const cases = ['dev.jsonl', 'held-out.jsonl'].flatMap((f) => readIfThere(path.join(corpusDir, f))).filter((c) => !read.has(c.id));
   const order = (c) => createHash('sha256').update(`${salt}${c.id}`).digest('hex');
   cases.sort((a, b) => order(a).localeCompare(order(b)));
   const map = [];
@@ -53,26 +63,34 @@ function prepare(args) {
 
 function collect(args) {
   const pass = option(args, '--pass', undefined);
-  const [dir] = args;
-  if (!dir || !pass) throw new Error('collect DIR --pass NAME');
+  const force = args.includes('--force');
+  const [dir] = args.filter((a) => a !== '--force');
+  if (!dir || !pass) throw new Error('collect DIR --pass NAME [--force]');
   const idOf = new Map(JSON.parse(readFileSync(path.join(dir, 'private', 'map.json'), 'utf8')).map((m) => [m.key, m.id]));
-  const readings = new Map(existsSync(readingsFile) ? readJsonl(readingsFile).map((r) => [r.id, r]) : []);
-  let count = 0;
+  const devIds = new Set(readIfThere(path.join(corpusDir, 'dev.jsonl')).map((c) => c.id));
+  const readings = new Map(Object.values(readingsFiles).flatMap(readIfThere).map((r) => [r.id, r]));
+  const answered = new Set();
   for (let k = 1; existsSync(path.join(dir, `answers-${k}.jsonl`)); k++) {
     for (const answer of readJsonl(path.join(dir, `answers-${k}.jsonl`))) {
       const id = idOf.get(answer.key);
       if (!id) throw new Error(`answers-${k}.jsonl: unknown key ${answer.key}`);
+      if (answered.has(answer.key)) throw new Error(`answers-${k}.jsonl: ${answer.key} answered twice`);
       if (!causes.includes(answer.class)) throw new Error(`answers-${k}.jsonl: ${answer.key}: unknown class ${answer.class}`);
+      if (!decidabilities.includes(answer.decidable)) throw new Error(`answers-${k}.jsonl: ${answer.key}: decidable must be one of ${decidabilities.join(', ')}`);
       const entry = readings.get(id) ?? { id, readings: {} };
+      if (entry.readings[pass] && !force) throw new Error(`${id} already has a reading "${pass}": use another --pass name, or --force to replace it`);
       entry.readings[pass] = { class: answer.class, decidable: answer.decidable };
       readings.set(id, entry);
-      count++;
+      answered.add(answer.key);
     }
   }
-  if (count !== idOf.size) throw new Error(`${count} answers for ${idOf.size} cases: every case needs one`);
+  const unanswered = [...idOf.keys()].filter((key) => !answered.has(key));
+  if (unanswered.length > 0) throw new Error(`no answer for ${unanswered.length} of ${idOf.size} cases (${unanswered.slice(0, 5).join(', ')} ...): every case needs one`);
   const sorted = [...readings.values()].sort((a, b) => a.id.localeCompare(b.id));
-  writeFileSync(readingsFile, `${sorted.map((r) => JSON.stringify(r)).join('\n')}\n`);
-  console.log(`${count} readings recorded as pass "${pass}" in ${path.relative(process.cwd(), readingsFile)}`);
+  const write = (file, rows) => writeFileSync(file, rows.length === 0 ? '' : `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  write(readingsFiles.dev, sorted.filter((r) => devIds.has(r.id)));
+  write(readingsFiles.heldOut, sorted.filter((r) => !devIds.has(r.id)));
+  console.log(`${answered.size} readings recorded as pass "${pass}" (dev: ${path.basename(readingsFiles.dev)}, held-out: ${path.basename(readingsFiles.heldOut)})`);
 }
 
 function prompt(dir) {

@@ -26,7 +26,7 @@ export const causeCatalog = {
   HOST_NETFILTER_SETTINGS: { title: 'host netfilter / forwarding settings', stage: 'case-b', explains: ['SERVICE_PROXY_BROKEN', 'POD_NETWORK_UNREACHABLE'] },
   MTU_MISMATCH: { title: 'MTU mismatch', stage: 'case-b', explains: ['POD_NETWORK_UNREACHABLE'] },
   DNS_FORWARDING_LOOP: { title: 'DNS forwarding loop', stage: 'case-b' },
-  SERVICE_PROXY_BROKEN: { title: 'service proxy (kube-proxy / iptables) broken', stage: 'case-b', explains: ['CNI_DAEMON_NOT_READY'] },
+  SERVICE_PROXY_BROKEN: { title: 'service proxy (kube-proxy / iptables) broken', stage: 'case-b' },
   CNI_CREDENTIALS_REJECTED: { title: 'CNI plugin credentials rejected', stage: 'case-a' },
   CNI_DAEMON_NOT_READY: { title: 'CNI daemon not ready', stage: 'waiting-for-cni' },
   CNI_NOT_INSTALLED: { title: 'no CNI installed', stage: 'waiting-for-cni' },

@@ -20,7 +20,8 @@ const topics: readonly { code: CauseCode; pattern: RegExp; why: string }[] = [
   { code: 'CNI_CONFIG_INVALID', pattern: new RegExp(`${cniConfigFile.source}|\\bcniVersion\\b`), why: 'it names a CNI config file or its cniVersion' },
   {
     code: 'IPAM_EXHAUSTED',
-    pattern: /\bno (?:more )?(?:free |available )?(?:IP )?addresses (?:available|left)\b|\b(?:range|pool|block|subnet)s?\b[^;:,]{0,40}? (?:is |are )?(?:full|exhausted)\b|\bIPs? exhausted\b|\bno (?:free|available) IPs?\b/i,
+    // "IP" is required: an interface with "no addresses available" is not a pool; a "lease table" is not one either.
+    pattern: /\bno (?:more )?(?:free |available )?IP addresses (?:available|left)\b|\b(?:IP |address |ip)?(?:range|pool|block)s?\b[^;:,]{0,40}? (?:is |are )?(?:full|exhausted)\b|\bIPs? exhausted\b|\bno (?:free|available) IPs?\b/i,
     why: 'it says the pod address pool has no free address',
   },
   {
@@ -33,11 +34,13 @@ const topics: readonly { code: CauseCode; pattern: RegExp; why: string }[] = [
     pattern: /\bbr_netfilter\b|\bbridge-nf-call-ip6?tables\b|\bnet[./]bridge[./]|\bip_forward\b|net[./]ipv[46][./]conf[./][\w.-]+[./](?:forwarding|rp_filter)\b|\brp_filter\b|\/proc\/sys\/net\/|\bnf_conntrack_max\b|\/sys\/module\/nf_conntrack\b/i,
     why: 'it names a kernel forwarding or bridge-netfilter setting (sysctl)',
   },
-  { code: 'MTU_MISMATCH', pattern: /\bMTU\b|\bmessage too long\b|\bfrag(?:mentation)? needed\b|\bpacket too big\b|\bEMSGSIZE\b/i, why: 'it names the MTU or an oversized packet' },
+  // docker0 is not the pod network under a CNI: dockerd failing to set its MTU is no pod-network subject.
+  { code: 'MTU_MISMATCH', pattern: /^(?!.*\bdocker0\b).*?(?:\bMTU\b|\bmessage too long\b|\bfrag(?:mentation)? needed\b|\bpacket too big\b|\bEMSGSIZE\b)/i, why: 'it names the MTU or an oversized packet' },
   {
     code: 'SERVICE_PROXY_BROKEN',
     // An agent's failure to write its OWN rules (iptables, ipset) is the agent's failure: only kube-proxy's part is named.
-    pattern: /\bkube-proxy\b|\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-|EXTERNAL-SERVICES)|\bip6?tables-(?:legacy|nft)\b|\bipvs\b|\bip_vs\b/i,
+    // A CNI agent's own "kube-proxy replacement" (cilium) is its configuration, not kube-proxy.
+    pattern: /\bkube-proxy\b(?![- ]?replacement)|\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-|EXTERNAL-SERVICES)|\bip6?tables-(?:legacy|nft)\b|\bipvs\b|\bip_vs\b/i,
     why: 'it names kube-proxy, its chains (KUBE-SERVICES ...), its IPVS mode or the choice between the iptables backends (legacy, nft)',
   },
 ];

@@ -275,7 +275,10 @@ export function isClusterDnsPod(pod: V1Pod | undefined, name = pod?.metadata?.na
  * exits when it cannot list services and endpoints from the API server through the kubernetes service.
  */
 export function isLegacyKubeDns(pod: V1Pod | undefined, name = pod?.metadata?.name ?? ''): boolean {
-  return /^kube-dns-/.test(name) || (pod?.spec?.containers ?? []).some((c) => c.name === 'kubedns');
+  const containers = (pod?.spec?.containers ?? []).map((c) => c.name);
+  // Some distributions name CoreDNS's Deployment kube-dns: its container says which it is.
+  if (containers.includes('coredns')) return false;
+  return containers.includes('kubedns') || /^kube-dns-/.test(name);
 }
 
 export function isCniDaemonSet(daemonSet: V1DaemonSet): boolean {

@@ -74,13 +74,25 @@ function nodeLogObservations(view: ClusterView, node: string, facts: NodeFacts):
   const lines = (source: 'kubeletLog' | 'runtimeLog' | 'kernelLog', field: string, text: string | undefined) =>
     logLines(text).map((line): Observation => {
       const observation: Observation = { source, node, evidence: { object: `Node ${node}`, field, text: line } };
-      const past = pastLogLine(view, line, node, facts, readySince, now);
+      const past = pastLogLine(view, line, node, facts, readySince, now) ?? (source === 'kernelLog' ? staleKernelEvent(line, readySince, now) : undefined);
       return past === undefined ? observation : { ...observation, past };
     });
   return [
     ...lines('kubeletLog', 'kubelet.log', facts.kubeletLog), ...lines('runtimeLog', 'runtime.log', facts.runtimeLog),
     ...lines('kernelLog', 'kernel.log', facts.kernelLog),
   ];
+}
+
+/**
+ * The kernel logs events (a conntrack table that was full, a neighbour table that overflowed), not state: one older
+ * than this before the snapshot says nothing about now. A line without a wall-clock time (raw dmesg) counts.
+ */
+const kernelEventWindowMs = 3_600_000;
+
+function staleKernelEvent(line: string, readySince: number | undefined, now: number | undefined): string | undefined {
+  if (now === undefined) return undefined;
+  const time = parseLogTime(line, readySince ?? now, now);
+  return time !== undefined && time < now - kernelEventWindowMs ? `a kernel event more than an hour before the snapshot (${new Date(time).toISOString()})` : undefined;
 }
 
 /** Pod named in kubelet / runtime lines: structured `pod="ns/name"`, `"name_ns(uid)"`, cri-o's `k8s_..._name_ns_`. */

@@ -50,12 +50,12 @@ export const textFactCommands: Record<TextFact, readonly Argv[]> = {
  * no host-local reservation yet (empty); no /proc/modules means a kernel without
  * loadable modules (nothing to read, and nothing wrong).
  */
-const whenMissing: Partial<Record<TextFact, 'empty' | 'skip'>> = { cniIpam: 'empty', modules: 'skip' };
-/**
- * Facts read when the node has them and never reported missing: the kernel log only adds evidence (a full conntrack
- * table), and a node without journald or /var/log/kern.log (a container node) has nothing wrong.
- */
-const optionalFacts = new Set<TextFact>(['kernelLog']);
+const whenMissing: Partial<Record<TextFact, 'empty' | 'skip'>> = {
+  cniIpam: 'empty', modules: 'skip',
+  // The kernel log only adds evidence (a full conntrack table): a node with no kernel journal and no kern.log (a
+  // container node) has nothing wrong; one we may not read is still reported.
+  kernelLog: 'skip',
+};
 const logFacts = new Set<TextFact>(['kubeletLog', 'runtimeLog', 'kernelLog']);
 const missingFile = /No such file or directory/;
 
@@ -116,7 +116,6 @@ export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFa
     next += alternatives.length;
     // Logs are scanned line by line: a line of 80k characters is cut here, at read time.
     if (text !== undefined) facts[key] = logFacts.has(key) ? capLineLength(text) : text;
-    else if (optionalFacts.has(key)) continue;
     else if (missing && whenMissing[key] === 'empty') facts[key] = '';
     else if (missing && whenMissing[key] === 'skip') continue;
     else unreadable.push({ what: `node ${shell.node}: ${alternatives.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });

@@ -44,15 +44,19 @@ export function diagnoseCoreDnsCrashLoop(view: ClusterView): Finding[] {
 /**
  * The same crash loop seen from the node: the kubelet's "Back-off restarting failed container" for a CoreDNS
  * pod, or the kernel OOM-killing coredns (a forwarding loop before the loop plugin existed grew CoreDNS's
- * memory until it was killed). Both live in the node journal netcheck reads with the kubelet's log.
+ * memory until it was killed): the kubelet's log, and the kernel's (where a journal keeps the OOM kill there too).
  */
 const coreDnsCrashLine = /CrashLoopBackOff[^\n]*?\bcoredns-[\w-]+|\bcoredns-[\w-]+[^\n]*?CrashLoopBackOff|\bcoredns invoked oom-killer|Killed process \d+ \(coredns\)/;
 
 function coreDnsCrashLogLines(view: ClusterView): Evidence[] {
-  return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => (facts.kubeletLog ?? '').split('\n')
-    .filter((line) => coreDnsCrashLine.test(line))
-    .slice(0, 2)
-    .map((line) => ({ object: `Node ${node}`, field: 'kubelet.log', text: line.trim() })));
+  return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => [
+    ...linesOf(facts.kubeletLog, node, 'kubelet.log'), ...linesOf(facts.kernelLog, node, 'kernel.log'),
+  ]);
+}
+
+function linesOf(log: string | undefined, node: string, field: string): Evidence[] {
+  return (log ?? '').split('\n').filter((line) => coreDnsCrashLine.test(line)).slice(0, 2)
+    .map((line) => ({ object: `Node ${node}`, field, text: line.trim() }));
 }
 
 const notReadyTaint = /taint \{node\.kubernetes\.io\/not-ready: ?\}/;

@@ -7,7 +7,11 @@ import type { Finding } from '../types.js';
 
 const kubeProxyNextCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50'];
 
-/** kube-proxy translates service IPs on every node; where it does not run, services do not work. */
+/**
+ * kube-proxy translates service IPs on every node; where it does not run, services do not work. A CNI agent on the
+ * same node that is failing too is most likely its consequence: agents reach the API server through the kubernetes
+ * service IP (in-cluster config), which only kube-proxy's rules on that node translate.
+ */
 export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
   return view.snapshot.pods
     .filter((p) => p.metadata?.namespace === 'kube-system' && /^kube-proxy-/.test(p.metadata.name ?? ''))
@@ -15,12 +19,17 @@ export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
     .map((pod): Finding => {
       const name = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
       const problem = containerProblems(pod)[0];
+      const node = pod.spec?.nodeName;
+      const agent = node ? view.cniDaemonPodOn(node) : undefined;
+      const agentFailing = agent !== undefined && agent.status?.phase !== undefined && !isPodReady(agent) && problem !== undefined;
       return {
-        code: 'SERVICE_PROXY_BROKEN', confidence: problem ? 0.7 : 0.55,
+        code: 'SERVICE_PROXY_BROKEN', confidence: agentFailing ? 0.76 : problem ? 0.7 : 0.55,
         evidence: [problem
           ? { object: `Pod ${name}`, field: problem.field, text: problem.reason }
           : { object: `Pod ${name}`, field: 'status.phase', text: pod.status?.phase ?? '' }],
-        explanation: `kube-proxy ${name} on ${pod.spec?.nodeName ?? 'its node'} is not running, so service IPs (kubernetes, kube-dns) are not translated there.`,
+        explanation: `kube-proxy ${name} on ${pod.spec?.nodeName ?? 'its node'} is not running, so service IPs (kubernetes, kube-dns) are not translated there.${agentFailing
+          ? ` The CNI agent ${agent.metadata?.name} on the same node fails too: it reaches the API server through the kubernetes service IP, so start with kube-proxy.`
+          : ''}`,
         nextCommands: [`kubectl -n kube-system logs ${pod.metadata?.name} --previous --tail=50`, ...kubeProxyNextCommands],
       };
     });

@@ -71,7 +71,8 @@ function rejectedConfigLead(view: ClusterView, observations: readonly Observatio
   if (view.snapshot.nodeFacts[node]?.cniNetD !== undefined) return undefined;
   if (observations.some((o) => o.node === node && o.past === undefined && noConfigFilesPattern.test(o.evidence.text))) return undefined;
   const podsUnknown = view.snapshot.pods.length === 0;
-  if (validatesConfigListsSince116(view, node) && evidence.some((e) => /cni config uninitiali[sz]ed/i.test(e.text))) {
+  // With the pods read and no CNI agent among them, an empty /etc/cni/net.d (which reads the same) is the better answer.
+  if (podsUnknown && validatesConfigListsSince116(view, node) && evidence.some((e) => /cni config uninitiali[sz]ed/i.test(e.text))) {
     return {
       code: 'CNI_CONFIG_INVALID', confidence: 0.72, evidence,
       explanation: `The kubelet on ${node} is 1.16, which first checks every CNI config list against its plugins before using it (kubernetes/kubernetes#80482): a list without "cniVersion" (flannel's manifests before v0.11.0, configs from 1.15 and older) is rejected and the kubelet reports "cni config uninitialized" although the file is there. The kubeadm upgrade guide for 1.15 -> 1.16 names this: add "cniVersion" to the .conflist.`,

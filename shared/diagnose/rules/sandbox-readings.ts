@@ -17,13 +17,15 @@ export function quoteEvidence(text: string, max = 200): string {
 }
 
 /**
- * `plugin type="istio-cni" failed (add): exec: "sh": executable file not found in $PATH`: libcni found and ran the
- * plugin (its wrapper names it), and the plugin could not run a helper of its own (Go os/exec's `exec: %q: %v`).
+ * `plugin type="istio-cni" failed (add): exec: "sh": executable file not found in $PATH` (or `fork/exec /usr/sbin/iptables:
+ * no such file or directory`): libcni found and ran the plugin (its wrapper names it), and the plugin could not run a
+ * helper of its own (Go os/exec's `exec: %q: %v`, or the fork/exec of an absolute path).
  * That is the plugin's failure (or a host tool it needs), not a missing CNI plugin binary.
  */
 function pluginRanAndExecFailed(text: string): boolean {
-  const plugin = /plugin type=\\?"([^"\\]+)\\?"/.exec(text)?.[1];
-  const missing = /exec: \\?"([^"\\]+)\\?": executable file not found/.exec(text)?.[1];
+  // Quotes may arrive escaped once or more (logfmt inside klog): \\*".
+  const plugin = /plugin type=\\*"([^"\\]+)\\*"/.exec(text)?.[1];
+  const missing = /exec: \\*"([^"\\]+)\\*": executable file not found/.exec(text)?.[1] ?? /fork\/exec (\S+): no such file or directory/.exec(text)?.[1];
   return plugin !== undefined && missing !== undefined && missing.split('/').pop() !== plugin;
 }
 
@@ -46,7 +48,7 @@ export function readSandboxFailure(text: string, view: ClusterView): Reading {
   if (net?.kind === 'local-socket' || (net?.kind === 'refused' && net.targetKind === 'loopback')) {
     return { code: 'CNI_DAEMON_NOT_READY', confidence: 0.45, why: 'the CNI plugin could not reach its node agent (a local socket or port), so the agent is not running on that node' };
   }
-  if (/fork\/exec \S+: no such file or directory|failed to find plugin/.test(text) || (/executable file not found in \$PATH/.test(text) && !pluginRanAndExecFailed(text))) {
+  if (/failed to find plugin/.test(text) || (/fork\/exec \S+: no such file or directory|executable file not found in \$PATH/.test(text) && !pluginRanAndExecFailed(text))) {
     return { code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.45, why: 'the runtime could not execute a CNI plugin binary' };
   }
   if (cniConfigFile.test(text)) {

@@ -61,7 +61,8 @@ export function emitterOf(o: Observation, view: ClusterView): Emitter | undefine
 /** What the structure of one current, unexplained text says, most likely first; empty when it is no failure. */
 export function readObservation(o: Observation, view: ClusterView, emitter = emitterOf(o, view)): Reading[] {
   const readings = readByEmitter(o, view, emitter);
-  const topic = topicReading(o, emitter, readings.length > 0);
+  // Only a printer that is failing lends its line a subject: a Ready kube-proxy's warnings (0.3) are history.
+  const topic = topicReading(o, emitter, readings.some((r) => r.confidence >= agentFailing));
   return topic ? [topic, ...readings.filter((r) => r.code !== topic.code)] : readings;
 }
 
@@ -76,6 +77,9 @@ const topicEmitters = new Set<Emitter | undefined>(['cni-daemon', 'host-cni-agen
 function topicReading(o: Observation, emitter: Emitter | undefined, printerFailing: boolean): Reading | undefined {
   if (o.source === 'event' || o.source === 'nodeCondition') return undefined;
   const text = o.evidence.text;
+  // A line its logger marked as a warning or info is not the failure: a subject read from it would outrank the real one.
+  const severity = statedSeverity(text);
+  if (severity === 'warning' || severity === 'info') return undefined;
   const hostLog = o.source === 'kubeletLog' || o.source === 'runtimeLog';
   // A host log's line without a header (emitter 'workload') was printed next to the kubelet or runtime: a failure there counts by its subject.
   const hostLogError = hostLog && !cniAddFailed.test(text) && !cniConfigMissing.test(text)

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -137,19 +137,21 @@ export function renderScore(name: string, score: CorpusScore, showCases: boolean
   return lines.join('\n');
 }
 
-/** One blind reader's class for a case (scripts/corpus/blind-reading.mjs): evidence only, no id, no thread. */
-export interface BlindReadings {
+/** The blind readers' classes for one case (scripts/corpus/blind-reading.mjs): evidence only, no id, no thread. */
+export interface CaseReadings {
   id: string;
   readings: Record<string, { class: string; decidable?: string }>;
 }
 
-export function readBlindReadings(file: string | URL): Map<string, BlindReadings> {
-  return new Map(readCorpus(file).map((r) => [r.id, r as unknown as BlindReadings]));
+/** Every case's readings from the files given (dev and held-out readings live apart); files that are not there add none. */
+export function readBlindReadings(...files: (string | URL)[]): Map<string, CaseReadings> {
+  return new Map(files.filter((file) => existsSync(file)).flatMap((file) => readFileSync(file, 'utf8').split('\n')
+    .filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as CaseReadings)).map((r) => [r.id, r]));
 }
 
 export interface ReaderFigures {
   /** Cases of the set that every reader read. */
-  read: number;
+  casesRead: number;
   /** Per reader: cases where its class is the established cause (or one of an undecidable case's causes). */
   right: Record<string, number>;
   /** Cases every reader gets right, and how many of them netcheck gets right. */
@@ -158,7 +160,7 @@ export interface ReaderFigures {
 }
 
 /** How blind readers of the same evidence fare on a scored set: the evidence's own limit, next to netcheck's figure. */
-export function scoreReaders(cases: readonly CorpusCase[], score: CorpusScore, readings: ReadonlyMap<string, BlindReadings>): ReaderFigures | undefined {
+export function scoreReaders(cases: readonly CorpusCase[], score: CorpusScore, readings: ReadonlyMap<string, CaseReadings>): ReaderFigures | undefined {
   const readers = [...new Set([...readings.values()].flatMap((r) => Object.keys(r.readings)))].sort();
   const netcheckRight = new Map(score.results.map((r) => [r.id, r.right]));
   const read = cases.filter((c) => readers.length > 0 && readers.every((reader) => readings.get(c.id)?.readings[reader]));
@@ -169,14 +171,14 @@ export function scoreReaders(cases: readonly CorpusCase[], score: CorpusScore, r
   };
   const right = Object.fromEntries(readers.map((reader) => [reader, read.filter((c) => readerRight(c, reader)).length]));
   const allRight = read.filter((c) => readers.every((reader) => readerRight(c, reader)));
-  return { read: read.length, right, allReadersRight: allRight.length, netcheckOnThose: allRight.filter((c) => netcheckRight.get(c.id)).length };
+  return { casesRead: read.length, right, allReadersRight: allRight.length, netcheckOnThose: allRight.filter((c) => netcheckRight.get(c.id)).length };
 }
 
 export function renderReaders(figures: ReaderFigures, cases: number): string {
-  const pct = (n: number, of: number) => `${n}/${of} = ${(100 * n / of).toFixed(1)}%`;
+  const pct = (n: number, of: number) => `${n}/${of}${of === 0 ? '' : ` = ${(100 * n / of).toFixed(1)}%`}`;
   return [
-    `  blind readers of the same evidence (test/fixtures/corpus/blind-readings.jsonl; ${figures.read} of ${cases} cases read):`,
-    ...Object.entries(figures.right).map(([reader, n]) => `    ${reader}: ${pct(n, figures.read)}`),
+    `  blind readers of the same evidence (test/fixtures/corpus/blind-readings*.jsonl; ${figures.casesRead} of ${cases} cases read):`,
+    ...Object.entries(figures.right).map(([reader, n]) => `    ${reader}: ${pct(n, figures.casesRead)}`),
     `    every reader right: ${figures.allReadersRight}; netcheck right on those: ${pct(figures.netcheckOnThose, figures.allReadersRight)}`,
   ].join('\n');
 }

@@ -56,18 +56,23 @@ describe.each([['containerd', containerdCondition], ['dockershim', dockershimCon
 describe('a 1.16 kubelet (dockershim) reporting "cni config uninitialized"', () => {
   // kubernetes/kubernetes#80482: from 1.16 dockershim validates each config list with its plugins, and lists without
   // cniVersion that 1.15 loaded are rejected; the kubeadm 1.15 -> 1.16 upgrade guide names it.
-  const at = (kubeletVersion: string, condition = dockershimCondition) => {
+  // The pods are unknown (not read, or a dump without them): nothing says whether a CNI was applied.
+  const at = (kubeletVersion: string, condition = dockershimCondition, pods = false) => {
     const snapshot = emptySnapshot();
     snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: 'False', message: condition, kubeletVersion })];
-    snapshot.pods = [makePod('kube-system', 'kube-proxy-x7k2p', { node: 'node-1' })];
+    if (pods) snapshot.pods = [makePod('kube-system', 'kube-proxy-x7k2p', { node: 'node-1' })];
     return diagnose(snapshot).findings;
   };
 
-  it('leads with a rejected config (a list without cniVersion), nothing installed next', () => {
+  it('pods unknown: leads with a rejected config (a list without cniVersion), nothing installed next', () => {
     const findings = at('v1.16.3');
     expect(findings.map((f) => f.code)).toEqual(['CNI_CONFIG_INVALID', 'CNI_NOT_INSTALLED']);
     expect(findings[0]!.explanation).toContain('cniVersion');
     expect(findings[0]!.nextCommands[0]).toBe('ssh node-1 grep -L cniVersion /etc/cni/net.d/*.conflist');
+  });
+
+  it('pods read and no CNI agent among them: nothing installed leads (an empty /etc/cni/net.d reads the same)', () => {
+    expect(at('v1.16.3', dockershimCondition, true)[0]!.code).toBe('CNI_NOT_INSTALLED');
   });
 
   it.each([['v1.15.4'], ['v1.20.2']])('not on a %s kubelet: nothing installed leads', (version) => {

@@ -58,6 +58,13 @@ describe('causeTopicOf: the subject of a failure line', () => {
     'Failed to wind the spool lattice: lattice 17 unwound',
     'dial tcp 10.96.0.1:443: connect: connection refused',
     'error getting ClusterInformation: connection is unauthorized: Unauthorized',
+    // An interface without addresses, a lease table: not an address pool.
+    'failed to get IP addresses for "eth0": no addresses available',
+    'the subnet manager lease table is full',
+    // dockerd's bridge is not the pod network under a CNI.
+    'level=error msg="failed to set MTU for docker0: invalid argument"',
+    // cilium's own kube-proxy replacement is its configuration.
+    'level=error msg="Unable to initialize kube-proxy replacement options" error="lattice unwound" subsys=daemon',
     // An agent failing to write its own rules is the agent's failure, not kube-proxy's.
     'running [/usr/sbin/iptables -t nat -A POSTROUTING -j MASQUERADE --wait]: exit status 4',
     'ipset v7.15: Kernel error received: set type not supported',
@@ -134,11 +141,34 @@ describe('a failing agent line about a subject leads with that subject\'s cause'
     ['CNI_PLUGIN_ERROR', 'plugin type="lattice-cni" name="lattice-cni" failed (add): exec: "sh": executable file not found in $PATH'],
     ['CNI_PLUGIN_BINARY_MISSING', 'plugin type="lattice-cni" failed (add): exec: "lattice-cni": executable file not found in $PATH'],
     ['CNI_PLUGIN_BINARY_MISSING', 'exec: "lattice-cni": executable file not found in $PATH'],
+    ['CNI_PLUGIN_ERROR', 'plugin type="lattice-cni" failed (add): fork/exec /usr/sbin/lattice-helper: no such file or directory'],
+    ['CNI_PLUGIN_BINARY_MISSING', 'plugin type="lattice-cni" failed (add): fork/exec /opt/cni/bin/lattice-cni: no such file or directory'],
   ])('Go\'s "executable file not found" in a sandbox failure: %s', (code, inner) => {
     const snapshot = cluster();
     const message = `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "4f1c": ${inner}`;
     snapshot.pods.push(makePod('default', 'web-7c9f8d6b5-h4vlk', { node: 'node-1', phase: 'Pending', waiting: 'ContainerCreating' }));
     snapshot.events.push(makeEvent({ kind: 'Pod', namespace: 'default', name: 'web-7c9f8d6b5-h4vlk' }, 'FailedCreatePodSandBox', message, { host: 'node-1' }));
     expect(top(diagnose(snapshot)).code).toBe(code);
+  });
+
+  it('a Ready kube-proxy\'s routine warnings (ip_vs, modules.builtin) stay history: the verdict is OK', () => {
+    const snapshot = cluster();
+    snapshot.pods.push(makePod('kube-system', 'kube-proxy-x7k2p', { node: 'node-1', container: 'kube-proxy' }));
+    snapshot.podLogs[podLogKey('kube-system', 'kube-proxy-x7k2p', 'kube-proxy')] = [
+      'W1129 08:14:02.118274       1 proxier.go:651] Failed to load kernel module ip_vs with modprobe. You can ignore this message when kube-proxy is running inside container without mounting /lib/modules',
+      'W1129 08:14:02.118301       1 server_others.go:559] Failed to load kernel module nf_conntrack_ipv4 with modprobe: "modprobe: FATAL: Module nf_conntrack_ipv4 not found in directory /lib/modules/5.10.0-26-amd64"',
+    ].join('\n') + '\n';
+    const d = diagnose(snapshot);
+    expect(d.containerNetwork.status).toBe('OK');
+    // Only the weak note that kube-proxy logged something (as before subjects were read), no subject, no module rule.
+    expect(d.findings.map((f) => [f.code, f.confidence])).toEqual([['SERVICE_PROXY_BROKEN', 0.3]]);
+  });
+
+  it('a warning line names no subject: the agent\'s own failure stays in front', () => {
+    const snapshot = agentLog('2026-11-29 08:14:02.118 [WARNING][61] felix/lattice.go 83: Failed to wind the lattice at MTU 1450, retrying');
+    snapshot.podLogs[podLogKey('kube-system', 'calico-node-5x2vq', 'calico-node')] += '2026-11-29 08:14:03.001 [ERROR][61] felix/spool.go 1245: Spool lattice refused to wind lattice=17\n';
+    const d = diagnose(snapshot);
+    expect(d.findings.map((f) => f.code)).not.toContain('MTU_MISMATCH');
+    expect(top(d).code).toBe('CNI_DAEMON_NOT_READY');
   });
 });

@@ -68,3 +68,27 @@ describe('gatherNodeFacts: the kernel log', () => {
     expect(facts.kubeletLog !== undefined || unreadable.some((u) => u.what.includes('journalctl -u kubelet'))).toBe(true);
   }, 30_000);
 });
+
+describe('kernel lines are events: one from more than an hour before the snapshot is history', () => {
+  const at = (kernelTime: string) => {
+    const snapshot = emptySnapshot();
+    const node = makeNode('node-1', { podCIDR: '10.244.0.0/24' });
+    // The snapshot's time is the newest heartbeat its nodes posted.
+    node.status!.conditions![0]!.lastHeartbeatTime = new Date('2026-11-30T07:30:00Z');
+    node.status!.conditions![0]!.lastTransitionTime = new Date('2026-11-20T00:00:00Z');
+    snapshot.nodes = [node];
+    snapshot.nodeFacts['node-1'] = { kernelLog: `${kernelTime} node-1 kernel: nf_conntrack: nf_conntrack: table full, dropping packet\n` };
+    return diagnose(snapshot);
+  };
+
+  it('20 minutes before: it counts', () => {
+    expect(at('2026-11-30T07:10:00+0000').findings[0]?.code).toBe('HOST_NETFILTER_SETTINGS');
+  });
+
+  it('two hours before: listed as history, the verdict is OK', () => {
+    const d = at('2026-11-30T05:30:00+0000');
+    expect(d.containerNetwork.status).toBe('OK');
+    expect(d.findings).toEqual([]);
+    expect(d.history).toEqual([expect.objectContaining({ note: expect.stringContaining('a kernel event more than an hour before the snapshot'), code: 'HOST_NETFILTER_SETTINGS' })]);
+  });
+});
