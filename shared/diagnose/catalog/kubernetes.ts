@@ -1,6 +1,7 @@
 import type { CatalogEntry } from './catalog-entry.js';
 import { cniConfigCommands, iptablesBackendsCommand } from '../next-commands.js';
 import { exceptNodeConditions, nodeNotReadyNow } from './runtimes.js';
+import { namesPluginConfigDir } from '../rules/unexplained-failures.js';
 
 /**
  * kubernetes/kubernetes: the kubelet's runtime-network condition, dockershim's CNI path (kubelet
@@ -74,7 +75,9 @@ export const kubernetesEntries: readonly CatalogEntry[] = [
     groups: ['dir'],
     ignoreCase: true, // also "No networks found in ..." of kubelets before 1.14
     examples: [['/etc/cni/net.d']],
-    when: nodeNotReadyNow,
+    // The same words from a plugin that ran, about its own config dir (multus: "GetCNIConfigFromFile: No networks found
+    // in /etc/cni/multus/net.d"), are a delegate's config missing: read in sandbox-readings.ts.
+    when: (match, observation, view) => nodeNotReadyNow(match, observation, view) && !namesPluginConfigDir(observation.evidence.text),
     explanation: 'The kubelet (dockershim) on {node} found no CNI config files in {dir}: no pod network add-on has put its config there yet.',
     nextCommands: ['ssh {node} ls -l {dir} /opt/cni/bin', 'kubectl get ds -A   # is a CNI DaemonSet deployed, and Ready on {node}?'],
   },

@@ -95,6 +95,17 @@ export const serviceProxyRules: readonly TextRule[] = [
     nextCommands: [iptablesBackendsCommand, 'ssh {node} systemctl is-active firewalld'],
   },
   {
+    // libxtables (iptables libxtables/xtables.c: "Warning: Extension %s revision 0 not supported, missing kernel
+    // module?"): the legacy backend asks the kernel's x_tables for the extension and the kernel has no such match or
+    // target, typically iptables-legacy on a kernel that only has nf_tables (or its modules cannot be loaded).
+    id: 'iptables-extension-unsupported',
+    code: 'SERVICE_PROXY_BROKEN',
+    confidence: 0.6,
+    pattern: /Extension (?<extension>[\w-]+) revision 0 not supported, missing kernel module\?/,
+    explanation: 'iptables on {node} cannot use its {extension} extension: the kernel lacks the x_tables match or target it needs (often iptables-legacy on a kernel that only has nf_tables built in), so rules that use it (kube-proxy\'s, the CNI\'s, a service load balancer\'s) are not written.',
+    nextCommands: [iptablesBackendsCommand, 'ssh {node} "uname -r; lsmod | grep -E \'^(x_tables|nf_tables|ip_tables)\'"'],
+  },
+  {
     // iptables-nft's warning (iptables/nft.c) when the legacy backend also holds rules: two rule sets, and whichever one
     // kube-proxy or the CNI does not use is invisible to it.
     id: 'iptables-both-backends',

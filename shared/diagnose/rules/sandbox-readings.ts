@@ -2,6 +2,7 @@ import type { CauseCode } from '../cause-catalog.js';
 import type { ClusterView } from '../cluster-view.js';
 import { cniConfigFile, netErrorIn } from '../failure-vocabulary.js';
 import { causeTopicOf } from '../cause-topics.js';
+import { namesPluginConfigDir } from './unexplained-failures.js';
 
 /** A cause read from the structure of a text (rules/structural-readings.ts), with why. */
 export interface Reading {
@@ -38,7 +39,8 @@ function pluginRanAndExecFailed(text: string): boolean {
  * - the plugin binary could not be executed (Go os/exec: "fork/exec %s: no such file or directory",
  *   exec.ErrNotFound "executable file not found in $PATH" unless a plugin that ran could not run its own helper;
  *   libcni invoke/find.go "failed to find plugin %q in path %s");
- * - a CNI config file is named (libcni loads it before any plugin runs): the config is rejected;
+ * - a CNI config file is named (libcni loads it before any plugin runs): the config is rejected; so is "no networks
+ *   found in DIR" for a DIR that is not the runtime's: a delegating plugin (multus) found no config for its network;
  * - a connection to a service IP times out: the plugin reaches the API server through kube-proxy's translation;
  * - an error naming what a cause concerns (cause-topics.ts: a sysctl key, iptables, the MTU, podCIDR ...): that cause;
  * - anything else is the plugin's own error.
@@ -50,6 +52,9 @@ export function readSandboxFailure(text: string, view: ClusterView): Reading {
   }
   if (/failed to find plugin/.test(text) || (/fork\/exec \S+: no such file or directory|executable file not found in \$PATH/.test(text) && !pluginRanAndExecFailed(text))) {
     return { code: 'CNI_PLUGIN_BINARY_MISSING', confidence: 0.45, why: 'the runtime could not execute a CNI plugin binary' };
+  }
+  if (namesPluginConfigDir(text)) {
+    return { code: 'CNI_CONFIG_INVALID', confidence: 0.45, why: 'a plugin that ran (so a CNI config was loaded) found no config for the network it delegates to (multus and other meta plugins keep their own config dirs)' };
   }
   if (cniConfigFile.test(text)) {
     return { code: 'CNI_CONFIG_INVALID', confidence: 0.45, why: 'the error names a CNI config file, which the runtime loads before any plugin runs' };

@@ -32,6 +32,18 @@ export const cniAddFailed =
 export const cniConfigMissing =
   /no network config found in|no networks found in|cni config (?:load failed|uninitiali[sz]ed)|failed to load cni (?:config|during init)|no valid networks found in|network plugin is not ready|NetworkPluginNotReady|cni plugin not initialized/i;
 
+/**
+ * "No networks found in /etc/cni/multus/net.d": the words runtimes use for an empty conf dir, said by a plugin that ran
+ * (multus and other meta plugins keep the configs they delegate to in a dir of their own), inside a failed ADD. The
+ * runtimes' conf dir is a cni/net.d (/etc/cni/net.d, k3s' /var/lib/rancher/k3s/agent/etc/cni/net.d); any other dir
+ * named inside the ADD wrapper is a plugin's.
+ */
+export function namesPluginConfigDir(text: string): boolean {
+  if (!cniAddFailed.test(text)) return false;
+  const dir = /no (?:networks|network config|net configurations) found in:? ?\\?"?([^\s"\\:;,]+)/i.exec(text)?.[1];
+  return dir !== undefined && !/\/cni\/net\.d(?:\/|$)/.test(dir);
+}
+
 /** Container states that are failures however young the pod is. */
 const brokenState = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|ImagePullBackOff|ErrImagePull|OOMKilled|InvalidImageName/;
 
@@ -48,7 +60,7 @@ export function failureSymptoms(view: ClusterView, observations: readonly Observ
     if (o.source === 'event') {
       const pod = o.pod ? view.pod(o.pod.namespace, o.pod.name) : undefined;
       // A pod that could be listed and is Ready has moved on (its events are filtered as past already).
-      if ((cniConfigMissing.test(text) || networkNotReadyPattern.test(text)) && !view.isNodeReadyNow(o.node)) {
+      if (((cniConfigMissing.test(text) && !namesPluginConfigDir(text)) || networkNotReadyPattern.test(text)) && !view.isNodeReadyNow(o.node)) {
         // e.g. NetworkNotReady on a pod: events carry no log time, the node's state says whether it still holds.
         symptoms.push({ step: 'waiting-for-cni', evidence: o.evidence, kind: 'runtime-network', node: o.node, pod: o.pod });
       } else if (o.reason === 'FailedCreatePodSandBox' || cniAddFailed.test(text)) {

@@ -84,6 +84,30 @@ describe('a 1.16 kubelet (dockershim) reporting "cni config uninitialized"', () 
   });
 });
 
+describe('"no networks found" from a plugin that ran, about its own config dir', () => {
+  const withSandboxEvent = (message: string) => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: 'True' })];
+    snapshot.pods = [makePod('default', 'web-6d4cf56db6-5gq7n', { node: 'node-1', phase: 'Pending', waiting: 'ContainerCreating' })];
+    snapshot.events = [makeEvent({ kind: 'Pod', namespace: 'default', name: 'web-6d4cf56db6-5gq7n' }, 'FailedCreatePodSandBox', message, { host: 'node-1' })];
+    return diagnose(snapshot);
+  };
+
+  it('multus finding no config for the network it delegates to: a config problem (case A), not "no CNI installed"', () => {
+    const d = withSandboxEvent('Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "9f53" network for pod "web-6d4cf56db6-5gq7n": networkPlugin cni failed to set up pod "web-6d4cf56db6-5gq7n_default" network: Multus: [default/web-6d4cf56db6-5gq7n]: error loading k8s delegates k8s args: TryLoadPodDelegates: error in getting k8s network for pod: GetNetworkDelegates: failed getting the delegate: GetCNIConfig: err in GetCNIConfigFromFile: No networks found in /etc/cni/multus/net.d');
+    expect(d.containerNetwork).toEqual({ status: 'NG', step: 'case-a' });
+    expect(d.findings[0]!.code).toBe('CNI_CONFIG_INVALID');
+    expect(d.findings.map((f) => f.code)).not.toContain('CNI_NOT_INSTALLED');
+  });
+
+  it.each([['/etc/cni/net.d'], ['/var/lib/rancher/k3s/agent/etc/cni/net.d']])('the runtime\'s own conf dir (%s) still means no config', (dir) => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: 'False', message: dockershimCondition })];
+    snapshot.nodeFacts['node-1'] = { kubeletLog: `E1129 08:14:02.118274    4121 cni.go:237] Unable to update cni config: No networks found in ${dir}\n` };
+    expect(diagnose(snapshot).findings[0]!.code).toBe('CNI_NOT_INSTALLED');
+  });
+});
+
 describe('runtime texts that decide', () => {
   const withRuntimeLog = (line: string) => notReadyNode(containerdCondition, { runtimeLog: `${line}\n` });
 

@@ -24,6 +24,7 @@ const cases: [ruleId: string, printer: Printer, message: string, code: CauseCode
   // modprobe's own line, as a host service journal (k3s, rke2 load modules themselves) or a pasted terminal shows it.
   ['netfilter-module-not-found', { emitter: 'daemon' }, 'modprobe: FATAL: Module xt_multiport not found in directory /lib/modules/4.9.140-tegra', 'SERVICE_PROXY_BROKEN'],
   ['overlay-module-not-found', { emitter: 'daemon' }, 'modprobe: FATAL: Module vxlan not found in directory /lib/modules/5.4.0-1041-raspi', 'CNI_DAEMON_NOT_READY'],
+  ['iptables-extension-unsupported', { emitter: 'daemon', daemonLog: 'kube-system/svclb-traefik-7xkqp/lb-port-80' }, 'Warning: Extension tcp revision 0 not supported, missing kernel module?', 'SERVICE_PROXY_BROKEN'],
   ['host-bridge-netfilter-off', { emitter: 'daemon', daemonLog: 'kube-system/kube-router-9zq4c/kube-router' }, 'Failed to set sysctl: open /proc/sys/net/bridge/bridge-nf-call-iptables: no such file or directory', 'HOST_NETFILTER_SETTINGS'],
   ['kube-proxy-cannot-program-iptables', { emitter: 'daemon', daemonLog: 'kube-system/kube-proxy-7xkqp/kube-proxy' }, 'Failed to ensure that filter chain KUBE-SERVICES exists: error creating chain "KUBE-SERVICES": exit status 3: iptables v1.8.7 (legacy): can\'t initialize iptables table `filter\': Table does not exist (do you need to insmod?)', 'SERVICE_PROXY_BROKEN'],
   ['coredns-waiting-for-api', { emitter: 'daemon', daemonLog: 'kube-system/coredns-74ff55c5b-8xq2w/coredns' }, '[INFO] plugin/ready: Still waiting on: "kubernetes"', 'SERVICE_PROXY_BROKEN'],
