@@ -20,8 +20,8 @@ const topics: readonly { code: CauseCode; pattern: RegExp; why: string }[] = [
   { code: 'CNI_CONFIG_INVALID', pattern: new RegExp(`${cniConfigFile.source}|\\bcniVersion\\b`), why: 'it names a CNI config file or its cniVersion' },
   {
     code: 'IPAM_EXHAUSTED',
-    // "IP" is required: an interface with "no addresses available" is not a pool; a "lease table" is not one either.
-    pattern: /\bno (?:more )?(?:free |available )?IP addresses (?:available|left)\b|\b(?:IP |address |ip)?(?:range|pool|block)s?\b[^;:,]{0,40}? (?:is |are )?(?:full|exhausted)\b|\bIPs? exhausted\b|\bno (?:free|available) IPs?\b/i,
+    // "IP" is required: an interface with "no addresses available" is not a pool, nor is a "connection pool" or a "lease table".
+    pattern: /\bno (?:more )?(?:free |available )?IP addresses (?:available|left)\b|(?:\b(?:IP|ip|address) pools?|\branges?|\bblocks?)\b[^;:,]{0,40}? (?:is |are )?(?:full|exhausted)\b|\bIPs? exhausted\b|\bno (?:free|available) IPs?\b/i,
     why: 'it says the pod address pool has no free address',
   },
   {
@@ -39,8 +39,9 @@ const topics: readonly { code: CauseCode; pattern: RegExp; why: string }[] = [
   {
     code: 'SERVICE_PROXY_BROKEN',
     // An agent's failure to write its OWN rules (iptables, ipset) is the agent's failure: only kube-proxy's part is named.
-    // A CNI agent's own "kube-proxy replacement" (cilium) is its configuration, not kube-proxy.
-    pattern: /\bkube-proxy\b(?![- ]?replacement)|\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-|EXTERNAL-SERVICES)|\bip6?tables-(?:legacy|nft)\b|\bipvs\b|\bip_vs\b/i,
+    // A CNI agent's own "kube-proxy replacement" (cilium: --kube-proxy-replacement, kubeProxyReplacement) is its
+    // configuration, not kube-proxy. Case-sensitive: kube-proxy's chains are upper case, the flag is not.
+    pattern: /\b[Kk]ube-?[Pp]roxy\b(?![- ]?[Rr]eplacement)|\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-CANARY|PROXY-FIREWALL|EXTERNAL-SERVICES)|\bip6?tables-(?:legacy|nft)\b|\b(?:IPVS|ipvs|ip_vs)\b/,
     why: 'it names kube-proxy, its chains (KUBE-SERVICES ...), its IPVS mode or the choice between the iptables backends (legacy, nft)',
   },
 ];

@@ -85,12 +85,16 @@ function nodeLogObservations(view: ClusterView, node: string, facts: NodeFacts):
 
 /**
  * The kernel logs events (a conntrack table that was full, a neighbour table that overflowed), not state: one older
- * than this before the snapshot says nothing about now. A line without a wall-clock time (raw dmesg) counts.
+ * than this before the snapshot says nothing about now. A line without a wall-clock time and zone (raw dmesg, a syslog
+ * kern.log in local time) counts. The snapshot's time is its newest node heartbeat, which may lag by a few minutes.
  */
 const kernelEventWindowMs = 3_600_000;
 
-function staleKernelEvent(line: string, readySince: number | undefined, now: number | undefined): string | undefined {
-  if (now === undefined) return undefined;
+/** A time with its zone (journalctl -o short-iso, dmesg --time-format iso): a syslog kern.log time is local and cannot be aged. */
+const zonedTime = /^\S*\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})\b/;
+
+export function staleKernelEvent(line: string, readySince: number | undefined, now: number | undefined): string | undefined {
+  if (now === undefined || !zonedTime.test(line)) return undefined;
   const time = parseLogTime(line, readySince ?? now, now);
   return time !== undefined && time < now - kernelEventWindowMs ? `a kernel event more than an hour before the snapshot (${new Date(time).toISOString()})` : undefined;
 }

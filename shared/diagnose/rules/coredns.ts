@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems, isClusterDnsPod, isLegacyKubeDns, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
+import { containerProblems, isClusterDnsPod, isLegacyKubeDns, isPodReady, networkNotReadyPattern, readyCondition, type ClusterView } from '../cluster-view.js';
+import { staleKernelEvent } from '../observations.js';
 import type { Evidence, Finding } from '../types.js';
 
 /**
@@ -49,8 +50,11 @@ export function diagnoseCoreDnsCrashLoop(view: ClusterView): Finding[] {
 const coreDnsCrashLine = /CrashLoopBackOff[^\n]*?\bcoredns-[\w-]+|\bcoredns-[\w-]+[^\n]*?CrashLoopBackOff|\bcoredns invoked oom-killer|Killed process \d+ \(coredns\)/;
 
 function coreDnsCrashLogLines(view: ClusterView): Evidence[] {
+  // A CoreDNS pod that is Ready now serves: crashes in the logs are behind it.
+  if (view.snapshot.pods.some((pod) => isClusterDnsPod(pod) && isPodReady(pod))) return [];
   return Object.entries(view.snapshot.nodeFacts).flatMap(([node, facts]) => [
-    ...linesOf(facts.kubeletLog, node, 'kubelet.log'), ...linesOf(facts.kernelLog, node, 'kernel.log'),
+    ...linesOf(facts.kubeletLog, node, 'kubelet.log'),
+    ...linesOf(facts.kernelLog, node, 'kernel.log').filter((e) => staleKernelEvent(e.text, view.readySince(node), view.snapshotTime()) === undefined),
   ]);
 }
 

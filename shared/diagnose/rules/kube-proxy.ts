@@ -5,6 +5,9 @@ import { containerProblems, isPodReady, type ClusterView } from '../cluster-view
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
+/** Container states that mean the container does not run, as opposed to "starting". */
+const brokenState = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|OOMKilled/;
+
 const kubeProxyNextCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50'];
 
 /**
@@ -21,7 +24,9 @@ export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
       const problem = containerProblems(pod)[0];
       const node = pod.spec?.nodeName;
       const agent = node ? view.cniDaemonPodOn(node) : undefined;
-      const agentFailing = agent !== undefined && agent.status?.phase !== undefined && !isPodReady(agent) && problem !== undefined;
+      // Both really failing: a kube-proxy still being created next to an agent still initializing is a node coming up.
+      const agentFailing = problem !== undefined && brokenState.test(problem.reason) && agent !== undefined && !isPodReady(agent) &&
+        containerProblems(agent).some((p) => brokenState.test(p.reason));
       return {
         code: 'SERVICE_PROXY_BROKEN', confidence: agentFailing ? 0.76 : problem ? 0.7 : 0.55,
         evidence: [problem
@@ -101,8 +106,14 @@ export const serviceProxyRules: readonly TextRule[] = [
     id: 'iptables-extension-unsupported',
     code: 'SERVICE_PROXY_BROKEN',
     confidence: 0.6,
+    sources: ['podLog', 'kubeletLog', 'runtimeLog'],
     pattern: /Extension (?<extension>[\w-]+) revision 0 not supported, missing kernel module\?/,
-    explanation: 'iptables on {node} cannot use its {extension} extension: the kernel lacks the x_tables match or target it needs (often iptables-legacy on a kernel that only has nf_tables built in), so rules that use it (kube-proxy\'s, the CNI\'s, a service load balancer\'s) are not written.',
+    // A warning: a pod that is Ready got its rules written anyway.
+    when: (_match, observation, view) => {
+      const pod = observation.pod && view.pod(observation.pod.namespace, observation.pod.name);
+      return !(pod && isPodReady(pod));
+    },
+    explanation: 'iptables on {node} cannot use its {extension} extension: the kernel lacks the match or target it needs (often iptables-legacy on a kernel that only has nf_tables built in, or modules that cannot be loaded), so rules that use it (kube-proxy\'s, the CNI\'s, a service load balancer\'s) are not written.',
     nextCommands: [iptablesBackendsCommand, 'ssh {node} "uname -r; lsmod | grep -E \'^(x_tables|nf_tables|ip_tables)\'"'],
   },
   {

@@ -39,8 +39,9 @@ export const cniConfigMissing =
  * named inside the ADD wrapper is a plugin's.
  */
 export function namesPluginConfigDir(text: string): boolean {
-  if (!cniAddFailed.test(text)) return false;
-  const dir = /no (?:networks|network config|net configurations) found in:? ?\\?"?([^\s"\\:;,]+)/i.exec(text)?.[1];
+  // A plugin ran: libcni names it (plugin type="..."), or a meta plugin speaks about what it delegates to.
+  if (!cniAddFailed.test(text) || !/plugin type=|\bdelegate|\bMultus\b/i.test(text)) return false;
+  const dir = /no (?:networks|network config|net configurations) found in:? ?(?:\\*")?([^\s"\\:;,]+)/i.exec(text)?.[1];
   return dir !== undefined && !/\/cni\/net\.d(?:\/|$)/.test(dir);
 }
 

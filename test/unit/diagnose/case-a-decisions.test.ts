@@ -100,6 +100,11 @@ describe('"no networks found" from a plugin that ran, about its own config dir',
     expect(d.findings.map((f) => f.code)).not.toContain('CNI_NOT_INSTALLED');
   });
 
+  it('a runtime conf dir of another name (microk8s) inside the runtime\'s own wrapper, no plugin named: still "no config"', () => {
+    const d = withSandboxEvent('Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "4f1c": no network config found in /var/snap/microk8s/current/args/cni-network: cni plugin not initialized');
+    expect(d.findings.map((f) => f.code)).not.toContain('CNI_CONFIG_INVALID');
+  });
+
   it.each([['/etc/cni/net.d'], ['/var/lib/rancher/k3s/agent/etc/cni/net.d']])('the runtime\'s own conf dir (%s) still means no config', (dir) => {
     const snapshot = emptySnapshot();
     snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: 'False', message: dockershimCondition })];

@@ -63,7 +63,11 @@ describe('causeTopicOf: the subject of a failure line', () => {
     'the subnet manager lease table is full',
     // dockerd's bridge is not the pod network under a CNI.
     'level=error msg="failed to set MTU for docker0: invalid argument"',
-    // cilium's own kube-proxy replacement is its configuration.
+    // cilium's own kube-proxy replacement is its configuration, whatever its spelling.
+    'level=fatal msg="Invalid value for --kube-proxy-replacement: lattice" subsys=daemon',
+    'level=error msg="kubeProxyReplacement=strict needs a lattice" subsys=daemon',
+    // A client's connection pool is not an address pool.
+    'http: connection pool exhausted',
     'level=error msg="Unable to initialize kube-proxy replacement options" error="lattice unwound" subsys=daemon',
     // An agent failing to write its own rules is the agent's failure, not kube-proxy's.
     'running [/usr/sbin/iptables -t nat -A POSTROUTING -j MASQUERADE --wait]: exit status 4',
@@ -171,4 +175,12 @@ describe('a failing agent line about a subject leads with that subject\'s cause'
     expect(d.findings.map((f) => f.code)).not.toContain('MTU_MISMATCH');
     expect(top(d).code).toBe('CNI_DAEMON_NOT_READY');
   });
+
+  it('libxtables\' "Extension ... not supported" warning from a pod that is Ready: its rules were written anyway, OK', () => {
+    const snapshot = cluster();
+    snapshot.pods.push(makePod('kube-system', 'svclb-traefik-7xkqp', { node: 'node-1', container: 'lb-port-80' }));
+    snapshot.podLogs[podLogKey('kube-system', 'svclb-traefik-7xkqp', 'lb-port-80')] = 'Warning: Extension tcp revision 0 not supported, missing kernel module?\n';
+    expect(diagnose(snapshot).containerNetwork.status).toBe('OK');
+  });
 });
+

@@ -34,4 +34,15 @@ describe('the cluster DNS in CrashLoopBackOff, nothing else known', () => {
     expect(d.findings[0]!.evidence).toEqual([{ object: `Pod kube-system/${name}`, field: expect.stringContaining('containerStatuses'), text: 'CrashLoopBackOff' }]);
     expect(d.findings[0]!.explanation).toContain('kubedns container exits when it cannot reach the API server');
   });
+
+  it('a CoreDNS that is Ready now: an old OOM kill of coredns in the kernel log is no crash loop', () => {
+    const snapshot = emptySnapshot();
+    snapshot.nodes = [makeNode('node-1', { podCIDR: '10.244.0.0/24', ready: 'True' })];
+    snapshot.pods = [makePod('kube-system', 'coredns-74ff55c5b-8xq2w', { node: 'node-1', container: 'coredns', labels: { 'k8s-app': 'kube-dns' } })];
+    snapshot.nodeFacts['node-1'] = { kernelLog: '2026-11-23T07:10:00+0000 node-1 kernel: Out of memory: Killed process 4121 (coredns) total-vm:812344kB\n' };
+    const d = diagnose(snapshot);
+    expect(d.containerNetwork.status).toBe('OK');
+    expect(d.findings.map((f) => f.code)).not.toContain('DNS_FORWARDING_LOOP');
+  });
 });
+

@@ -38,4 +38,16 @@ describe('kube-proxy and a CNI agent both failing', () => {
     expect(d.findings[0]!.code).toBe('CNI_DAEMON_NOT_READY');
     expect(d.containerNetwork.step).toBe('waiting-for-cni');
   });
+
+  it('a node coming up (kube-proxy being created, the agent initializing) is not "start with kube-proxy"', () => {
+    const snapshot = cluster('node-1');
+    snapshot.pods = [
+      makePod('kube-system', 'kindnet-hgv87', { node: 'node-1', container: 'kindnet-cni', waiting: 'PodInitializing', ready: false }),
+      makePod('kube-system', 'kube-proxy-p9fss', { node: 'node-1', container: 'kube-proxy', waiting: 'ContainerCreating', ready: false }),
+    ];
+    const proxy = diagnose(snapshot).findings.find((f) => f.code === 'SERVICE_PROXY_BROKEN');
+    expect(proxy?.explanation ?? '').not.toContain('same node');
+    expect(proxy?.confidence ?? 0).toBeLessThan(0.76);
+  });
 });
+

@@ -91,4 +91,14 @@ describe('kernel lines are events: one from more than an hour before the snapsho
     expect(d.findings).toEqual([]);
     expect(d.history).toEqual([expect.objectContaining({ note: expect.stringContaining('a kernel event more than an hour before the snapshot'), code: 'HOST_NETFILTER_SETTINGS' })]);
   });
+
+  it('a syslog kern.log line has a local time without zone: it cannot be aged, and counts', () => {
+    const snapshot = emptySnapshot();
+    const node = makeNode('node-1', { podCIDR: '10.244.0.0/24' });
+    node.status!.conditions![0]!.lastHeartbeatTime = new Date('2026-11-30T07:30:00Z');
+    snapshot.nodes = [node];
+    snapshot.nodeFacts['node-1'] = { kernelLog: 'Nov 30 02:25:00 node-1 kernel: [812345.118201] nf_conntrack: nf_conntrack: table full, dropping packet\n' };
+    expect(diagnose(snapshot).findings[0]?.code).toBe('HOST_NETFILTER_SETTINGS');
+  });
 });
+
