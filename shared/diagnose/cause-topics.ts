@@ -39,10 +39,10 @@ const topics: readonly { code: CauseCode; pattern: RegExp; why: string }[] = [
   {
     code: 'SERVICE_PROXY_BROKEN',
     // An agent's failure to write its OWN rules (iptables, ipset) is the agent's failure: only kube-proxy's part is named.
-    // A CNI agent's own "kube-proxy replacement" (cilium: --kube-proxy-replacement, kubeProxyReplacement) is its
-    // configuration, not kube-proxy. Case-sensitive: kube-proxy's chains are upper case, the flag is not.
-    pattern: /\b[Kk]ube-?[Pp]roxy\b(?![- ]?[Rr]eplacement)|\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-CANARY|PROXY-FIREWALL|EXTERNAL-SERVICES)|\bip6?tables-(?:legacy|nft)\b|\b(?:IPVS|ipvs|ip_vs)\b/,
-    why: 'it names kube-proxy, its chains (KUBE-SERVICES ...), its IPVS mode or the choice between the iptables backends (legacy, nft)',
+    // Not the name "kube-proxy" itself: lines name its pods and config map whatever happens to them (and cilium's
+    // kube-proxy replacement is cilium's own configuration). Case-sensitive: kube-proxy's chains are upper case.
+    pattern: /\bKUBE-(?:SERVICES|SVC-|SEP-|NODEPORTS|MARK-|POSTROUTING|FORWARD|PROXY-CANARY|PROXY-FIREWALL|EXTERNAL-SERVICES)|\bip6?tables-(?:legacy|nft)\b|\b(?:IPVS|ipvs|ip_vs)\b/,
+    why: 'it names kube-proxy\'s chains (KUBE-SERVICES ...), its IPVS mode or the choice between the iptables backends (legacy, nft)',
   },
 ];
 

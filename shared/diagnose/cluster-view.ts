@@ -265,6 +265,16 @@ export function isCniDaemonPod(pod: V1Pod): boolean {
   return isCniAgent(pod.metadata?.name ?? '', pod.spec);
 }
 
+/**
+ * An ip6tables failure on a cluster whose pod and service ranges are known and all IPv4 (a host without ip6table_nat):
+ * the kubelet and kube-proxy retry it on every sync while no pod or service depends on it.
+ */
+export function isIpv6RuleFailureOnIpv4Cluster(text: string, view: ClusterView): boolean {
+  if (!/\bip6tables\b/.test(text)) return false;
+  const pods = view.podRanges();
+  return pods.length > 0 && [...pods, ...view.serviceRanges()].every((range) => range.family === 'ipv4');
+}
+
 /** The cluster DNS pods (CoreDNS, or kube-dns before it): kubeadm's k8s-app=kube-dns label, else the names kubeadm gives them. */
 export function isClusterDnsPod(pod: V1Pod | undefined, name = pod?.metadata?.name ?? ''): boolean {
   return pod?.metadata?.labels?.['k8s-app'] === 'kube-dns' || /^(?:coredns|kube-dns)-/.test(name);

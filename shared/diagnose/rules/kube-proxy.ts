@@ -1,7 +1,7 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { connectOp } from '../failure-vocabulary.js';
 import { hostFirewallCommands, iptablesBackendsCommand } from '../next-commands.js';
-import { containerProblems, isPodReady, type ClusterView } from '../cluster-view.js';
+import { containerProblems, isIpv6RuleFailureOnIpv4Cluster, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
 
@@ -84,6 +84,9 @@ export const serviceProxyRules: readonly TextRule[] = [
     // iptables' nft backend (iptables/nft.c: "Could not fetch rule set generation id", "RULE_APPEND failed"; a kernel without
     // nf_tables, or rules of the other backend) and iptables-restore.c's "%s: unable to initialize table '%s'".
     pattern: /iptables-restore: line \d+ failed|can't initialize iptables table|Failed to ensure that (?:filter|nat) chain \S+ exists|Failed to sync iptables rules|Could not fetch rule set generation id|RULE_(?:APPEND|INSERT|REPLACE) failed \([^)]*\): rule in chain|iptables-restore(?: v[\d.]+ \([^)]*\))?: unable to initialize table/i,
+    // ip6tables failing on a cluster whose pod and service ranges are all IPv4 (a host without ip6table_nat) leaves
+    // every pod and service working: the kubelet and kube-proxy retry it each sync while nothing depends on it.
+    when: (_match, observation, view) => !isIpv6RuleFailureOnIpv4Cluster(observation.evidence.text, view),
     explanation: 'kube-proxy on {node} cannot write its iptables rules, so service IPs are not translated there (often iptables-legacy vs iptables-nft mixed on one host, or a missing kernel module).',
     nextCommands: [...kubeProxyNextCommands, iptablesBackendsCommand],
   },

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CauseCode } from '../cause-catalog.js';
-import { isClusterDnsPod, isCniDaemonPod, isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
+import { isClusterDnsPod, isCniDaemonPod, isCniDaemonPodName, isIpv6RuleFailureOnIpv4Cluster, isPodReady, type ClusterView } from '../cluster-view.js';
 import {
   cniAgentWord, cniConfigFile, isFailureLine, klogSourceFile, kubeletCniSourceFile, kubeProxySourceFile, netErrorIn, statedSeverity, type NetError,
 } from '../failure-vocabulary.js';
@@ -71,8 +71,8 @@ const topicEmitters = new Set<Emitter | undefined>(['cni-daemon', 'host-cni-agen
 
 /**
  * The cause a failure line names by its subject (a sysctl key, iptables, the MTU, a CNI file ...), ranked just
- * above what its printer alone says. Lines of the kubelet and the runtime that no printer reading takes count too
- * when they state an error: their subject is all there is to go on.
+ * above what its printer alone says. A bare failure line in a node's log (no logger header) counts too: its subject
+ * is all there is to go on.
  */
 function topicReading(o: Observation, emitter: Emitter | undefined, printerFailing: boolean): Reading | undefined {
   if (o.source === 'event' || o.source === 'nodeCondition') return undefined;
@@ -81,9 +81,10 @@ function topicReading(o: Observation, emitter: Emitter | undefined, printerFaili
   const severity = statedSeverity(text);
   if (severity === 'warning' || severity === 'info') return undefined;
   const hostLog = o.source === 'kubeletLog' || o.source === 'runtimeLog';
-  // A host log's line without a header (emitter 'workload') was printed next to the kubelet or runtime: a failure there counts by its subject.
-  const hostLogError = hostLog && !cniAddFailed.test(text) && !cniConfigMissing.test(text)
-    && (emitter === undefined ? /^(?:error|fatal)$/.test(statedSeverity(text) ?? '') : emitter === 'workload' && isFailureLine(text));
+  // A host log's line without a header (emitter 'workload', pasted output next to the kubelet's) counts by its subject.
+  // The kubelet's and the runtime's own lines do not: they name pods, config maps and files of every component while
+  // the cluster is healthy ("Failed killing the pod \"kube-proxy-7hzxd\"" after a restart).
+  const hostLogError = hostLog && emitter === 'workload' && !cniAddFailed.test(text) && !cniConfigMissing.test(text) && isFailureLine(text);
   if (!(printerFailing && topicEmitters.has(emitter)) && !hostLogError) return undefined;
   const topic = causeTopicOf(text);
   return topic && { code: topic.code, confidence: topicLead, why: `the failing line ${topic.why.replace(/^it /, '')}` };
@@ -122,7 +123,7 @@ function readByEmitter(o: Observation, view: ClusterView, emitter: Emitter | und
       return [{ code: 'SERVICE_PROXY_BROKEN', confidence: pod && isPodReady(pod) ? 0.3 : agentFailing, why: 'kube-proxy reports a failure, so service IPs may not be translated on its node' }];
     case 'kubelet-cni':
     case 'runtime-cni':
-      if (statedSeverity(text) === 'info') return [];
+      if (statedSeverity(text) === 'info' || isIpv6RuleFailureOnIpv4Cluster(text, view)) return [];
       return cniConfigFile.test(text) || /\bconfig(?:uration)?\b/i.test(text)
         ? [{ code: 'CNI_CONFIG_INVALID', confidence: agentFailing, why: 'the runtime\'s CNI code reports a failure about a CNI config file: it exists but is rejected' }]
         : [{ code: 'CNI_PLUGIN_ERROR', confidence: alternative, why: 'the runtime\'s CNI code reports a failure' }];
