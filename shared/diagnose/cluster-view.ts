@@ -301,6 +301,9 @@ function isCniAgent(name: string, spec: V1PodSpec | undefined): boolean {
   return mountsCniDirs && !name.startsWith('kube-proxy');
 }
 
+/** Container states that mean the container does not run (however young its pod), as opposed to "starting". */
+export const brokenContainerState = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|ImagePullBackOff|ErrImagePull|OOMKilled|InvalidImageName/;
+
 /** Ready, a running container, or completed: the pod's sandbox exists (or existed and did its job). */
 export function hasSandboxNow(pod: V1Pod): boolean {
   return isPodReady(pod) || pod.status?.phase === 'Succeeded' ||

@@ -26,6 +26,12 @@ export interface Observation {
   past?: string;
 }
 
+/** A pod's log line (or event) whose pod is listed and Ready now: what it warned about did not stop it. */
+export function isLineOfReadyPod(o: Observation, view: ClusterView): boolean {
+  const pod = o.pod && view.pod(o.pod.namespace, o.pod.name);
+  return pod !== undefined && isPodReady(pod);
+}
+
 /** Every text in the snapshot; a log line repeated with new timestamps counts once (its newest occurrence). */
 export function collectObservations(view: ClusterView): Observation[] {
   const { snapshot } = view;

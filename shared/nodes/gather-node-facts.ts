@@ -4,7 +4,7 @@ import type { NodeShell } from '../ssh/node-shell.js';
 import { runBatch, type BatchResult } from './batch.js';
 import type { NodeShells } from './open-shells.js';
 import { forEachNode } from '../ssh/probe-nodes.js';
-import type { NodeFacts, Unreadable } from '../snapshot/types.js';
+import { logFactKeys, type NodeFacts, type Unreadable } from '../snapshot/types.js';
 
 type Argv = readonly string[];
 type TextFact = Exclude<keyof NodeFacts, 'cniNetD' | 'flannelSubnetEnv'>;
@@ -56,7 +56,6 @@ const whenMissing: Partial<Record<TextFact, 'empty' | 'skip'>> = {
   // container node) has nothing wrong; one we may not read is still reported.
   kernelLog: 'skip',
 };
-const logFacts = new Set<TextFact>(['kubeletLog', 'runtimeLog', 'kernelLog']);
 const missingFile = /No such file or directory/;
 
 const cniConfDir = '/etc/cni/net.d';
@@ -115,7 +114,7 @@ export async function gatherNodeFacts(shell: NodeShell): Promise<{ facts: NodeFa
     const { text, reason, missing } = firstAnswer(results.slice(next, next + alternatives.length));
     next += alternatives.length;
     // Logs are scanned line by line: a line of 80k characters is cut here, at read time.
-    if (text !== undefined) facts[key] = logFacts.has(key) ? capLineLength(text) : text;
+    if (text !== undefined) facts[key] = logFactKeys.has(key) ? capLineLength(text) : text;
     else if (missing && whenMissing[key] === 'empty') facts[key] = '';
     else if (missing && whenMissing[key] === 'skip') continue;
     else unreadable.push({ what: `node ${shell.node}: ${alternatives.map((c) => c.join(' ')).join(' | ')}`, reason: reason ?? '' });

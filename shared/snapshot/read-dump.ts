@@ -21,10 +21,8 @@ import {
   podLogFile,
   unreadableFile,
 } from './dump-layout.js';
-import { emptySnapshot, podLogKey, type ClusterSnapshot, type NodeFacts, type Unreadable } from './types.js';
+import { emptySnapshot, logFactKeys, podLogKey, type ClusterSnapshot, type NodeFacts, type Unreadable } from './types.js';
 
-/** Logs and journals: only their lines are scanned, and each line is capped at read time. */
-const logFactKeys = new Set<keyof NodeFacts>(['kubeletLog', 'runtimeLog', 'kernelLog']);
 /** More entries than this in one folder is not a dump (or not one we can read in memory). */
 const maxDirEntries = 500_000;
 /**

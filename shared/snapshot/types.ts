@@ -31,6 +31,9 @@ export interface NodeFacts {
   cniIpam?: string;
 }
 
+/** The facts that are logs and journals: scanned line by line, each line capped where it is read. */
+export const logFactKeys: ReadonlySet<keyof NodeFacts> = new Set<keyof NodeFacts>(['kubeletLog', 'runtimeLog', 'kernelLog']);
+
 /** Something we tried to read and could not (RBAC, SSH, a missing file). */
 export interface Unreadable {
   what: string;

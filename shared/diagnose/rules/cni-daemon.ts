@@ -1,9 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems, isCniDaemonPod, isCniDaemonPodName, isCniDaemonSet, isPodReady, type ClusterView } from '../cluster-view.js';
+import { brokenContainerState, containerProblems, isCniDaemonPod, isCniDaemonPodName, isCniDaemonSet, isPodReady, type ClusterView } from '../cluster-view.js';
 import type { Evidence, Finding } from '../types.js';
 
-/** Container states that mean the daemon does not run, as opposed to "starting". */
-const brokenStates = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|ImagePullBackOff|ErrImagePull|OOMKilled|InvalidImageName/;
 /** Event reasons on a daemon pod that say it cannot start; probe failures are read by probe-failures.ts. */
 const failureEventReasons = ['Failed', 'BackOff', 'FailedMount', 'FailedCreatePodSandBox', 'FailedSync'];
 
@@ -30,7 +28,7 @@ function failingDaemonPods(view: ClusterView): Finding[] {
   // A pod without status says nothing about its state (hand-made input); real API objects always have one.
   return view.cniDaemonPods().filter((pod) => pod.status?.phase !== undefined && !isPodReady(pod)).map((pod) => {
     const problems = containerProblems(pod);
-    const broken = problems.find((p) => brokenStates.test(p.reason));
+    const broken = problems.find((p) => brokenContainerState.test(p.reason));
     const shown = broken ?? problems[0];
     const evidence: Evidence = shown
       ? { object: podObject(pod), field: shown.field, text: shown.reason }

@@ -1,6 +1,6 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
-import { isCniDaemonPodName, isPodReady, type ClusterView } from '../cluster-view.js';
-import type { Observation } from '../observations.js';
+import { isCniDaemonPodName } from '../cluster-view.js';
+import { isLineOfReadyPod } from '../observations.js';
 import { isPodAddress } from './probe-failures.js';
 import { dnsLoopCommands, hostFirewallCommands } from '../next-commands.js';
 import type { TextRule } from '../text-rules.js';
@@ -16,12 +16,6 @@ const mtuPingCommand = 'kubectl run -it --rm mtutest --image=busybox:1.36 --rest
  * where its wording came from. Read from pod logs mostly, but the phrases are specific enough
  * to trust wherever they were found.
  */
-/** A line of a kube-proxy pod that is Ready: it runs, so what it warned about did not stop it. */
-function readyKubeProxyLine(observation: Observation, view: ClusterView): boolean {
-  if (observation.source !== 'podLog' || !/^kube-proxy-/.test(observation.pod?.name ?? '')) return false;
-  const pod = view.pod(observation.pod!.namespace, observation.pod!.name);
-  return pod !== undefined && isPodReady(pod);
-}
 
 export const daemonLogRules: readonly TextRule[] = [
   {
@@ -100,7 +94,7 @@ export const daemonLogRules: readonly TextRule[] = [
     // Left out: ip_vs* (kube-proxy probes for IPVS in every mode and falls back) and nf_conntrack_ipv4/6 (merged into
     // nf_conntrack in Linux 4.19: every newer kernel "lacks" it). A Ready kube-proxy's modprobe warnings are history.
     pattern: /Module (?<module>(?:xt|ipt|ip6t|nft|nf_nat|iptable|ip6table)_\w+|nf_nat|nf_tables|ip6?_tables|ip_set\w*) not found in directory (?<dir>\S+)/,
-    when: (_match, observation, view) => !readyKubeProxyLine(observation, view),
+    when: (_match, observation, view) => !(/^kube-proxy-/.test(observation.pod?.name ?? '') && isLineOfReadyPod(observation, view)),
     explanation: 'The kernel module {module} cannot be loaded on {node} (not in {dir}: a kernel built without it, or modules of another kernel installed), so iptables rules that need it fail: kube-proxy\'s service rules, the portmap plugin\'s hostPort rules or the CNI agent\'s own.',
     nextCommands: ['ssh {node} "uname -r; ls /lib/modules; grep -c {module} /lib/modules/$(uname -r)/modules.dep"', 'install the running kernel\'s extra modules (e.g. linux-modules-extra-$(uname -r)) or a kernel built with it'],
   },

@@ -1,12 +1,10 @@
 import { hostPortPattern, ipInRanges } from '../../net/cidr.js';
 import { connectOp } from '../failure-vocabulary.js';
 import { hostFirewallCommands, iptablesBackendsCommand } from '../next-commands.js';
-import { containerProblems, isIpv6RuleFailureOnIpv4Cluster, isPodReady, type ClusterView } from '../cluster-view.js';
+import { brokenContainerState, containerProblems, isIpv6RuleFailureOnIpv4Cluster, isPodReady, type ClusterView } from '../cluster-view.js';
+import { isLineOfReadyPod } from '../observations.js';
 import type { TextRule } from '../text-rules.js';
 import type { Finding } from '../types.js';
-
-/** Container states that mean the container does not run, as opposed to "starting". */
-const brokenState = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|OOMKilled/;
 
 const kubeProxyNextCommands = ['kubectl -n kube-system get pods -o wide -l k8s-app=kube-proxy', 'kubectl -n kube-system logs -l k8s-app=kube-proxy --tail=50'];
 
@@ -25,8 +23,8 @@ export function diagnoseKubeProxyPods(view: ClusterView): Finding[] {
       const node = pod.spec?.nodeName;
       const agent = node ? view.cniDaemonPodOn(node) : undefined;
       // Both really failing: a kube-proxy still being created next to an agent still initializing is a node coming up.
-      const agentFailing = problem !== undefined && brokenState.test(problem.reason) && agent !== undefined && !isPodReady(agent) &&
-        containerProblems(agent).some((p) => brokenState.test(p.reason));
+      const agentFailing = problem !== undefined && brokenContainerState.test(problem.reason) && agent !== undefined && !isPodReady(agent) &&
+        containerProblems(agent).some((p) => brokenContainerState.test(p.reason));
       return {
         code: 'SERVICE_PROXY_BROKEN', confidence: agentFailing ? 0.76 : problem ? 0.7 : 0.55,
         evidence: [problem
@@ -112,10 +110,7 @@ export const serviceProxyRules: readonly TextRule[] = [
     sources: ['podLog', 'kubeletLog', 'runtimeLog'],
     pattern: /Extension (?<extension>[\w-]+) revision 0 not supported, missing kernel module\?/,
     // A warning: a pod that is Ready got its rules written anyway.
-    when: (_match, observation, view) => {
-      const pod = observation.pod && view.pod(observation.pod.namespace, observation.pod.name);
-      return !(pod && isPodReady(pod));
-    },
+    when: (_match, observation, view) => !isLineOfReadyPod(observation, view),
     explanation: 'iptables on {node} cannot use its {extension} extension: the kernel lacks the match or target it needs (often iptables-legacy on a kernel that only has nf_tables built in, or modules that cannot be loaded), so rules that use it (kube-proxy\'s, the CNI\'s, a service load balancer\'s) are not written.',
     nextCommands: [iptablesBackendsCommand, 'ssh {node} "uname -r; lsmod | grep -E \'^(x_tables|nf_tables|ip_tables)\'"'],
   },

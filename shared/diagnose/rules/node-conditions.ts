@@ -8,6 +8,7 @@ import {
   type ClusterView,
 } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
+import { noConfigFilesIn } from './unexplained-failures.js';
 import type { TextRule } from '../text-rules.js';
 import type { Evidence, Finding } from '../types.js';
 
@@ -69,7 +70,7 @@ export function diagnoseNodeConditions(view: ClusterView, observations: readonly
  */
 function rejectedConfigLead(view: ClusterView, observations: readonly Observation[], node: string, evidence: Evidence[]): Finding | undefined {
   if (view.snapshot.nodeFacts[node]?.cniNetD !== undefined) return undefined;
-  if (observations.some((o) => o.node === node && o.past === undefined && noConfigFilesPattern.test(o.evidence.text))) return undefined;
+  if (observations.some((o) => o.node === node && o.past === undefined && noConfigFilesIn.test(o.evidence.text))) return undefined;
   const podsUnknown = view.snapshot.pods.length === 0;
   // With the pods read and no CNI agent among them, an empty /etc/cni/net.d (which reads the same) is the better answer.
   if (podsUnknown && validatesConfigListsSince116(view, node) && evidence.some((e) => /cni config uninitiali[sz]ed/i.test(e.text))) {
@@ -97,8 +98,6 @@ function validatesConfigListsSince116(view: ClusterView, node: string): boolean 
   return /^v?1\.16\./.test(kubelet);
 }
 
-/** Runtime texts that say /etc/cni/net.d holds no config file at all (go-cni, dockershim, libcni). */
-const noConfigFilesPattern = /no network config found in|no networks found in|no net configurations found in/i;
 
 function conditionEvidence(node: V1Node): Evidence {
   return { object: `Node ${nodeName(node)}`, field: 'status.conditions[Ready].message', text: readyCondition(node)?.message ?? '' };

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { containerProblems, hasSandboxNow, isClusterDnsPod, isCniDaemonPod, isCniDaemonPodName, isPodReady, networkNotReadyPattern, type ClusterView } from '../cluster-view.js';
+import { brokenContainerState, containerProblems, hasSandboxNow, isClusterDnsPod, isCniDaemonPod, isCniDaemonPodName, isPodReady, networkNotReadyPattern, type ClusterView } from '../cluster-view.js';
 import type { Observation } from '../observations.js';
 import { isPodSettling } from './stuck-sandboxes.js';
 import { maxEvidencePerFinding, type Evidence, type Finding, type Step } from '../types.js';
@@ -32,6 +32,9 @@ export const cniAddFailed =
 export const cniConfigMissing =
   /no network config found in|no networks found in|cni config (?:load failed|uninitiali[sz]ed)|failed to load cni (?:config|during init)|no valid networks found in|network plugin is not ready|NetworkPluginNotReady|cni plugin not initialized/i;
 
+/** Runtime texts that say a conf dir holds no config file at all (go-cni, dockershim, libcni), and the dir named. */
+export const noConfigFilesIn = /no (?:networks|network config|net configurations) found in:? ?(?:\\*")?([^\s"\\:;,]+)?/i;
+
 /**
  * "No networks found in /etc/cni/multus/net.d": the words runtimes use for an empty conf dir, said by a plugin that ran
  * (multus and other meta plugins keep the configs they delegate to in a dir of their own), inside a failed ADD. The
@@ -41,12 +44,10 @@ export const cniConfigMissing =
 export function namesPluginConfigDir(text: string): boolean {
   // A plugin ran: libcni names it (plugin type="..."), or a meta plugin speaks about what it delegates to.
   if (!cniAddFailed.test(text) || !/plugin type=|\bdelegate|\bMultus\b/i.test(text)) return false;
-  const dir = /no (?:networks|network config|net configurations) found in:? ?(?:\\*")?([^\s"\\:;,]+)/i.exec(text)?.[1];
+  const dir = noConfigFilesIn.exec(text)?.[1];
   return dir !== undefined && !/\/cni\/net\.d(?:\/|$)/.test(dir);
 }
 
-/** Container states that are failures however young the pod is. */
-const brokenState = /CrashLoopBackOff|Error|CreateContainer|RunContainerError|ImagePullBackOff|ErrImagePull|OOMKilled|InvalidImageName/;
 
 /** Event reasons saying a pod's own containers cannot start or keep failing checks. */
 const podFailureReasons = new Set(['Unhealthy', 'BackOff', 'Failed', 'FailedMount', 'FailedCreatePodSandBox', 'FailedSync', 'ProbeWarning']);
@@ -81,8 +82,8 @@ export function failureSymptoms(view: ClusterView, observations: readonly Observ
     const daemon = isCniDaemonPod(pod);
     if ((!daemon && !isClusterDnsPod(pod, name)) || pod.status?.phase === undefined || isPodReady(pod) || pod.status.phase === 'Succeeded') continue;
     const problems = containerProblems(pod);
-    const problem = problems.find((p) => brokenState.test(p.reason)) ?? problems[0];
-    if ((!problem || !brokenState.test(problem.reason)) && isPodSettling(view, pod)) continue;
+    const problem = problems.find((p) => brokenContainerState.test(p.reason)) ?? problems[0];
+    if ((!problem || !brokenContainerState.test(problem.reason)) && isPodSettling(view, pod)) continue;
     const evidence: Evidence = problem
       ? { object: `Pod ${pod.metadata?.namespace}/${name}`, field: problem.field, text: problem.reason }
       : { object: `Pod ${pod.metadata?.namespace}/${name}`, field: 'status.conditions[Ready]', text: `${pod.status.phase}, not Ready` };
